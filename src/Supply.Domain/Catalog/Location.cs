@@ -1,0 +1,28 @@
+namespace Supply.Domain.Catalog;
+
+/// <summary>A place that holds stock: hospital, warehouse, care unit, stockpile, pharmacy, supplier.</summary>
+public sealed record Location(
+    string Id,
+    string Name,
+    LocationKind Kind,
+    string RegionCode,
+    string MunicipalityCode)
+{
+    public static void Validate(Location location, string path, Violations v)
+    {
+        if (!LocationId.IsValid(location.Id, out var why)) v.Add($"{path}.id", why);
+        v.Check(!string.IsNullOrWhiteSpace(location.Name), $"{path}.name", "is required");
+        v.Check(location.Name.Length <= Limits.MaxNameLength, $"{path}.name", $"is longer than {Limits.MaxNameLength} characters");
+        v.Check(Enum.IsDefined(location.Kind) && location.Kind != LocationKind.Unspecified, $"{path}.kind", "must be a known location kind");
+        if (v.Check(Regions.IsRegionCode(location.RegionCode), $"{path}.region_code",
+                $"'{location.RegionCode}' is not a Swedish region code (01, 03-10, 12-14, 17-25)")
+            && location.MunicipalityCode.Length > 0)
+        {
+            v.Check(location.MunicipalityCode.Length == 4 && location.MunicipalityCode.All(char.IsAsciiDigit)
+                    && location.MunicipalityCode.StartsWith(location.RegionCode, StringComparison.Ordinal),
+                $"{path}.municipality_code", "must be four digits starting with the region code");
+        }
+    }
+
+    public Location Normalised() => this with { Name = Name.Trim() };
+}

@@ -1,0 +1,111 @@
+namespace Supply.Domain.Stock;
+
+public sealed record SnapshotEntry(
+    string ReportId, DateTimeOffset AsOf, bool PhysicalCount, long OnHand, long Reserved, long Quarantined,
+    IReadOnlyList<Lot> Lots, double AverageDailyConsumption)
+{
+    /// <summary>Total order on snapshots: later as-of wins; on a tie the larger report id, so order never matters.</summary>
+    public bool IsNewerThan(SnapshotEntry other) =>
+        AsOf != other.AsOf ? AsOf > other.AsOf : string.CompareOrdinal(ReportId, other.ReportId) > 0;
+}
+
+public sealed record MovementEntry(
+    string ReportId, int Line, DateTimeOffset AsOf, MovementType Type, long Delta, string LotNumber, DateOnly? ExpiresOn,
+    string ReasonCode)
+{
+    public static long DeltaOf(MovementType type, long quantity) => type switch
+    {
+        MovementType.Received or MovementType.TransferredIn or MovementType.Adjusted => quantity,
+        MovementType.Consumed or MovementType.TransferredOut or MovementType.Discarded => -quantity,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a movement type"),
+    };
+
+    internal static int Compare(MovementEntry a, MovementEntry b)
+    {
+        var c = a.AsOf.CompareTo(b.AsOf);
+        if (c == 0) c = string.CompareOrdinal(a.ReportId, b.ReportId);
+        return c != 0 ? c : a.Line.CompareTo(b.Line);
+    }
+}
+
+/// <summary>One item at one location: the newest snapshot and the movements dated after it.</summary>
+public sealed class ItemLedger
+{
+    public SnapshotEntry? Snapshot { get; set; }
+    /// <summary>Only movements dated strictly after <see cref="Snapshot"/>, kept sorted (as-of, report, line).</summary>
+    public List<MovementEntry> Movements { get; set; } = [];
+
+    /// <summary>Takes the snapshot if it is the newest; returns whether it changed the current stock.</summary>
+    public bool Offer(SnapshotEntry snapshot)
+    {
+        if (Snapshot is not null && !snapshot.IsNewerThan(Snapshot)) return false;
+        Snapshot = snapshot;
+        // Movements up to the snapshot's time are already counted in it.
+        Movements.RemoveAll(m => m.AsOf <= snapshot.AsOf);
+        return true;
+    }
+
+    /// <summary>Takes the movement if it is dated after the snapshot; returns whether it changed the current stock.</summary>
+    public bool Offer(MovementEntry movement)
+    {
+        if (Snapshot is not null && movement.AsOf <= Snapshot.AsOf) return false;
+        var at = Movements.BinarySearch(movement, Comparer<MovementEntry>.Create(MovementEntry.Compare));
+        if (at >= 0) return false; // the same line of the same report: already counted
+        Movements.Insert(~at, movement);
+        return true;
+    }
+
+    public ItemStock Current(string itemId)
+    {
+        var raw = Snapshot?.OnHand ?? 0;
+        foreach (var m in Movements) raw += m.Delta;
+        var onHand = Math.Max(0, raw);
+        var reserved = Snapshot?.Reserved ?? 0;
+        var quarantined = Snapshot?.Quarantined ?? 0;
+        var available = Math.Max(0, onHand - reserved - quarantined);
+        var asOf = Movements.Count > 0 ? Movements[^1].AsOf : Snapshot?.AsOf;
+        var adc = Snapshot?.AverageDailyConsumption ?? 0;
+        return new ItemStock(itemId, onHand, reserved, quarantined, available, CurrentLots(onHand), adc,
+            adc > 0 ? available / adc : null, Snapshot?.AsOf, asOf, Discrepancy: Math.Max(0, -raw));
+    }
+
+    /// <summary>
+    /// Lots are a breakdown of on-hand stock. Movements that name a lot change it; stock that left
+    /// without a lot named is taken first-expiry-first-out, so lots never add up to more than on hand.
+    /// </summary>
+    private List<Lot> CurrentLots(long onHand)
+    {
+        var lots = new Dictionary<string, Lot>(StringComparer.Ordinal);
+        foreach (var lot in Snapshot?.Lots ?? []) lots[lot.LotNumber] = lot;
+        foreach (var m in Movements)
+        {
+            if (m.LotNumber.Length == 0) continue;
+            if (lots.TryGetValue(m.LotNumber, out var lot)) lots[m.LotNumber] = lot with { Quantity = lot.Quantity + m.Delta };
+            else if (m.ExpiresOn is { } expires) lots[m.LotNumber] = new Lot(m.LotNumber, expires, m.Delta);
+        }
+        var ordered = lots.Values.Where(l => l.Quantity > 0)
+            .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal).ToList();
+        var excess = ordered.Sum(l => l.Quantity) - onHand;
+        for (var i = 0; i < ordered.Count && excess > 0; i++)
+        {
+            var take = Math.Min(excess, ordered[i].Quantity);
+            ordered[i] = ordered[i] with { Quantity = ordered[i].Quantity - take };
+            excess -= take;
+        }
+        return ordered.Where(l => l.Quantity > 0).ToList();
+    }
+}
+
+/// <summary>The current stock of one item at one location, as queries show it.</summary>
+public sealed record ItemStock(
+    string ItemId,
+    long OnHand,
+    long Reserved,
+    long Quarantined,
+    long Available,
+    IReadOnlyList<Lot> Lots,
+    double AverageDailyConsumption,
+    double? DaysOfSupply,
+    DateTimeOffset? SnapshotAsOf,
+    DateTimeOffset? AsOf,
+    long Discrepancy);

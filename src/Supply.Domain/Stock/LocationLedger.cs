@@ -1,0 +1,104 @@
+using Supply.Domain.Catalog;
+
+namespace Supply.Domain.Stock;
+
+/// <summary>
+/// The stock of one location, as a function of the <em>set</em> of reports accepted for it.
+/// Per item it keeps the newest snapshot (by as-of, ties broken by report id) and the movements
+/// dated after it; anything older is history that changes nothing current. Because the kept set
+/// depends only on which reports were accepted, any arrival order gives the same stock.
+/// </summary>
+/// <remarks>Public settable members are the persisted shape (the grain stores this object).</remarks>
+public sealed class LocationLedger
+{
+    public string LocationId { get; set; } = "";
+    /// <summary>Grows by one per accepted report; lets readers and aggregates order what they see.</summary>
+    public long Version { get; set; }
+    public DateTimeOffset? LastReceivedAt { get; set; }
+    public DateTimeOffset? LastAsOf { get; set; }
+    public Dictionary<string, ItemLedger> Items { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Every accepted report by id: the history, and the answer to a resend.</summary>
+    public Dictionary<string, ReportReceipt> Receipts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Validates and applies a report. A report id seen before returns its first acknowledgement
+    /// and changes nothing. Throws <see cref="DomainValidationException"/> for bad input, leaving
+    /// the ledger untouched.
+    /// </summary>
+    public ReportAck Apply(StockReport report, ICatalogView catalog, DateTimeOffset now)
+    {
+        var header = new Violations();
+        ReportValidator.CheckHeader(report, header);
+        if (header.Any) throw new DomainValidationException(header.Items);
+        if (!string.Equals(report.LocationId, LocationId, StringComparison.Ordinal))
+            throw new DomainValidationException([new Violation("location_id", $"report is for '{report.LocationId}', not '{LocationId}'")]);
+
+        if (Receipts.TryGetValue(report.ReportId, out var first)) return AckFor(first, duplicate: true);
+
+        var violations = ReportValidator.Validate(report, catalog, now);
+        if (violations.Count > 0) throw new DomainValidationException(violations);
+
+        var asOf = report.AsOf!.Value;
+        var applied = report.Kind == ReportKind.Movements
+            ? ApplyMovements(report.ReportId, asOf, report.Movements)
+            : ApplySnapshot(report.ReportId, asOf, report.Kind == ReportKind.PhysicalCount, report.SnapshotLines);
+
+        Version++;
+        LastReceivedAt = now;
+        if (LastAsOf is null || asOf > LastAsOf) LastAsOf = asOf;
+        var receipt = new ReportReceipt(report.ReportId, report.Kind, asOf, now, report.LineCount,
+            applied > 0 ? ReportOutcome.Applied : ReportOutcome.Historical, applied, Version);
+        Receipts[report.ReportId] = receipt;
+        return AckFor(receipt, duplicate: false);
+    }
+
+    private ReportAck AckFor(ReportReceipt r, bool duplicate) =>
+        new(r.ReportId, LocationId, r.Outcome, r.LinesApplied, r.Lines - r.LinesApplied, duplicate, r.Version, r.ReceivedAt, []);
+
+    private int ApplySnapshot(string reportId, DateTimeOffset asOf, bool physicalCount, IReadOnlyList<SnapshotLine> lines)
+    {
+        var applied = 0;
+        foreach (var line in lines)
+        {
+            var lots = line.Lots.Select(l =>
+            {
+                ReportValidator.TryParseDate(l.ExpiresOn, out var expires);
+                return new Lot(l.LotNumber, expires, l.Quantity);
+            }).ToList();
+            var snapshot = new SnapshotEntry(reportId, asOf, physicalCount, line.OnHand, line.Reserved, line.Quarantined, lots,
+                line.AverageDailyConsumption);
+            if (ItemFor(line.ItemId).Offer(snapshot)) applied++;
+        }
+        return applied;
+    }
+
+    private int ApplyMovements(string reportId, DateTimeOffset asOf, IReadOnlyList<MovementLine> lines)
+    {
+        var applied = 0;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var m = lines[i];
+            DateOnly? expires = ReportValidator.TryParseDate(m.ExpiresOn, out var d) ? d : null;
+            var entry = new MovementEntry(reportId, i, asOf, m.Type, MovementEntry.DeltaOf(m.Type, m.Quantity), m.LotNumber, expires, m.ReasonCode);
+            if (ItemFor(m.ItemId).Offer(entry)) applied++;
+        }
+        return applied;
+    }
+
+    private ItemLedger ItemFor(string itemId)
+    {
+        if (!Items.TryGetValue(itemId, out var ledger)) Items[itemId] = ledger = new ItemLedger();
+        return ledger;
+    }
+
+    /// <summary>Current stock of every item, in item id order.</summary>
+    public IEnumerable<ItemStock> CurrentStock() =>
+        Items.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value.Current(kv.Key));
+
+    public ItemStock? CurrentStock(string itemId) =>
+        Items.TryGetValue(itemId, out var ledger) ? ledger.Current(itemId) : null;
+
+    /// <summary>The history, newest first.</summary>
+    public IEnumerable<ReportReceipt> History() =>
+        Receipts.Values.OrderByDescending(r => r.Version);
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using Supply.Domain.Catalog;
+
+namespace Supply.Domain.Stock;
+
+/// <summary>
+/// Checks a report against the contract and the catalog. Every refusal names the field at fault,
+/// using the public contract's paths ("snapshot.lines[3].lots[0].expires_on").
+/// </summary>
+public static class ReportValidator
+{
+    public static IReadOnlyList<Violation> Validate(StockReport report, ICatalogView catalog, DateTimeOffset now)
+    {
+        var v = new Violations();
+        CheckHeader(report, v);
+        if (LocationId.IsValid(report.LocationId, out _))
+            v.Check(catalog.TryGetLocation(report.LocationId, out _), "location_id", $"unknown location '{Text.Clip(report.LocationId)}'; register it first");
+
+        if (report.AsOf is not { } asOf) v.Add("as_of", "is required");
+        else if (asOf > now + Limits.ClockSkew) v.Add("as_of", $"{asOf:O} is in the future (server time {now:O})");
+        else v.Check(asOf >= Limits.EarliestAsOf, "as_of", $"must not be before {Limits.EarliestAsOf:yyyy-MM-dd}");
+
+        switch (report.Kind)
+        {
+            case ReportKind.Snapshot or ReportKind.PhysicalCount:
+                CheckSnapshot(report.SnapshotLines, catalog, v);
+                break;
+            case ReportKind.Movements:
+                CheckMovements(report.Movements, catalog, v);
+                break;
+            default:
+                v.Add("body", "a report needs either a snapshot or movements");
+                break;
+        }
+        return v.Items;
+    }
+
+    /// <summary>The checks that need no catalog: enough to look up a resent report id safely.</summary>
+    public static void CheckHeader(StockReport report, Violations v)
+    {
+        if (string.IsNullOrEmpty(report.ReportId)) v.Add("report_id", "is required");
+        else v.Check(report.ReportId.Length <= Limits.MaxReportIdLength && Text.IsPrintable(report.ReportId), "report_id",
+            $"must be 1-{Limits.MaxReportIdLength} printable characters");
+        if (!LocationId.IsValid(report.LocationId, out var why)) v.Add("location_id", why);
+    }
+
+    private static void CheckSnapshot(IReadOnlyList<SnapshotLine> lines, ICatalogView catalog, Violations v)
+    {
+        if (!CheckLineCount(lines.Count, "snapshot.lines", v)) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Count && v.Items.Count < Limits.MaxViolations; i++)
+        {
+            var line = lines[i];
+            var path = $"snapshot.lines[{i}]";
+            if (CheckItem(line.ItemId, $"{path}.item_id", catalog, v))
+                v.Check(seen.Add(line.ItemId), $"{path}.item_id", $"'{line.ItemId}' is listed twice in this snapshot");
+            var quantitiesOk = CheckQuantity(line.OnHand, $"{path}.on_hand", v)
+                & CheckQuantity(line.Reserved, $"{path}.reserved", v)
+                & CheckQuantity(line.Quarantined, $"{path}.quarantined", v);
+            if (quantitiesOk)
+                v.Check(line.Reserved + line.Quarantined <= line.OnHand, $"{path}.reserved",
+                    "reserved plus quarantined must not exceed on_hand (both are part of it)");
+            v.Check(double.IsFinite(line.AverageDailyConsumption) && line.AverageDailyConsumption >= 0
+                    && line.AverageDailyConsumption <= Limits.MaxQuantity,
+                $"{path}.average_daily_consumption", "must be a finite number, zero or more");
+            CheckLots(line, path, quantitiesOk, v);
+        }
+    }
+
+    private static void CheckLots(SnapshotLine line, string path, bool onHandOk, Violations v)
+    {
+        if (!v.Check(line.Lots.Count <= Limits.MaxLotsPerLine, $"{path}.lots", $"at most {Limits.MaxLotsPerLine} lots per line")) return;
+        var lotNumbers = new HashSet<string>(StringComparer.Ordinal);
+        long sum = 0;
+        var sumOk = true;
+        for (var j = 0; j < line.Lots.Count; j++)
+        {
+            var lot = line.Lots[j];
+            var lotPath = $"{path}.lots[{j}]";
+            if (CheckLotNumber(lot.LotNumber, $"{lotPath}.lot_number", v))
+                v.Check(lotNumbers.Add(lot.LotNumber), $"{lotPath}.lot_number", $"lot '{lot.LotNumber}' is listed twice");
+            CheckDate(lot.ExpiresOn, $"{lotPath}.expires_on", required: true, v);
+            if (CheckQuantity(lot.Quantity, $"{lotPath}.quantity", v)) sum += lot.Quantity;
+            else sumOk = false;
+        }
+        if (onHandOk && sumOk)
+            v.Check(sum <= line.OnHand, $"{path}.lots", $"lot quantities add up to {sum}, more than on_hand {line.OnHand}");
+    }
+
+    private static void CheckMovements(IReadOnlyList<MovementLine> lines, ICatalogView catalog, Violations v)
+    {
+        if (!CheckLineCount(lines.Count, "movements.lines", v)) return;
+        for (var i = 0; i < lines.Count && v.Items.Count < Limits.MaxViolations; i++)
+        {
+            var m = lines[i];
+            var path = $"movements.lines[{i}]";
+            CheckItem(m.ItemId, $"{path}.item_id", catalog, v);
+            if (!v.Check(Enum.IsDefined(m.Type) && m.Type != MovementType.Unspecified, $"{path}.type",
+                    "must be received, consumed, adjusted, transferred_in, transferred_out or discarded")) continue;
+            if (m.Type == MovementType.Adjusted)
+            {
+                v.Check(m.Quantity != 0 && Math.Abs(m.Quantity) <= Limits.MaxQuantity, $"{path}.quantity",
+                    $"an adjustment must be non-zero and within ±{Limits.MaxQuantity}");
+                v.Check(Text.IsToken(m.ReasonCode, Limits.MaxReasonCodeLength), $"{path}.reason_code",
+                    "an adjustment needs a reason code (a short token such as count-error or damaged)");
+            }
+            else
+            {
+                if (CheckQuantity(m.Quantity, $"{path}.quantity", v))
+                    v.Check(m.Quantity > 0, $"{path}.quantity", "must be greater than zero");
+                v.Check(m.ReasonCode.Length == 0 || Text.IsToken(m.ReasonCode, Limits.MaxReasonCodeLength), $"{path}.reason_code",
+                    $"must be a token of at most {Limits.MaxReasonCodeLength} characters");
+            }
+            if (m.LotNumber.Length > 0)
+            {
+                CheckLotNumber(m.LotNumber, $"{path}.lot_number", v);
+                var adds = m.Type is MovementType.Received or MovementType.TransferredIn;
+                CheckDate(m.ExpiresOn, $"{path}.expires_on", required: adds, v);
+            }
+            else v.Check(m.ExpiresOn.Length == 0, $"{path}.expires_on", "is only meaningful with a lot_number");
+            if (m.CounterpartyLocationId.Length > 0 && !LocationId.IsValid(m.CounterpartyLocationId, out var why))
+                v.Add($"{path}.counterparty_location_id", why);
+        }
+    }
+
+    private static bool CheckLineCount(int count, string field, Violations v) =>
+        v.Check(count > 0, field, "at least one line is required")
+        && v.Check(count <= Limits.MaxLinesPerReport, field, $"at most {Limits.MaxLinesPerReport} lines per report (got {count}); split the report");
+
+    private static bool CheckItem(string itemId, string field, ICatalogView catalog, Violations v)
+    {
+        if (!ItemId.IsValid(itemId, out var why)) { v.Add(field, why); return false; }
+        return v.Check(catalog.TryGetItem(itemId, out _), field, $"unknown item '{itemId}'; register it in the catalog first");
+    }
+
+    private static bool CheckQuantity(long q, string field, Violations v) =>
+        v.Check(q >= 0, field, $"must not be negative (got {q})")
+        && v.Check(q <= Limits.MaxQuantity, field, $"must not exceed {Limits.MaxQuantity}");
+
+    private static bool CheckLotNumber(string lotNumber, string field, Violations v) =>
+        v.Check(Text.IsToken(lotNumber, Limits.MaxLotNumberLength), field,
+            $"is required: 1-{Limits.MaxLotNumberLength} printable characters without spaces");
+
+    private static void CheckDate(string date, string field, bool required, Violations v)
+    {
+        if (date.Length == 0) { v.Check(!required, field, "is required (YYYY-MM-DD)"); return; }
+        v.Check(TryParseDate(date, out _), field, $"'{Text.Clip(date)}' is not a date (YYYY-MM-DD)");
+    }
+
+    public static bool TryParseDate(string s, out DateOnly date) =>
+        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+}

@@ -77,22 +77,35 @@ public sealed class ItemLedger
     {
         var lots = new Dictionary<string, Lot>(StringComparer.Ordinal);
         foreach (var lot in Snapshot?.Lots ?? []) lots[lot.LotNumber] = lot;
+        var raw = Snapshot?.OnHand ?? 0;
         foreach (var m in Movements)
         {
-            if (m.LotNumber.Length == 0) continue;
-            if (lots.TryGetValue(m.LotNumber, out var lot)) lots[m.LotNumber] = lot with { Quantity = lot.Quantity + m.Delta };
-            else if (m.ExpiresOn is { } expires) lots[m.LotNumber] = new Lot(m.LotNumber, expires, m.Delta);
+            raw += m.Delta;
+            if (m.LotNumber.Length > 0)
+            {
+                if (lots.TryGetValue(m.LotNumber, out var lot)) lots[m.LotNumber] = lot with { Quantity = lot.Quantity + m.Delta };
+                else if (m.ExpiresOn is { } expires) lots[m.LotNumber] = new Lot(m.LotNumber, expires, m.Delta);
+            }
+            // Stock leaves when it leaves: a later receipt without a lot must not refill the lots it emptied.
+            TrimFirstExpiryFirstOut(lots, Math.Max(0, raw));
         }
+        TrimFirstExpiryFirstOut(lots, onHand);
+        return lots.Values.Where(l => l.Quantity > 0)
+            .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal).ToList();
+    }
+
+    private static void TrimFirstExpiryFirstOut(Dictionary<string, Lot> lots, long onHand)
+    {
+        var excess = lots.Values.Where(l => l.Quantity > 0).Sum(l => l.Quantity) - onHand;
+        if (excess <= 0) return;
         var ordered = lots.Values.Where(l => l.Quantity > 0)
             .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal).ToList();
-        var excess = ordered.Sum(l => l.Quantity) - onHand;
         for (var i = 0; i < ordered.Count && excess > 0; i++)
         {
             var take = Math.Min(excess, ordered[i].Quantity);
-            ordered[i] = ordered[i] with { Quantity = ordered[i].Quantity - take };
+            lots[ordered[i].LotNumber] = ordered[i] with { Quantity = ordered[i].Quantity - take };
             excess -= take;
         }
-        return ordered.Where(l => l.Quantity > 0).ToList();
     }
 }
 

@@ -99,7 +99,7 @@ public static class ReportValidator
                     "must be received, consumed, adjusted, transferred_in, transferred_out or discarded")) continue;
             if (m.Type == MovementType.Adjusted)
             {
-                v.Check(m.Quantity != 0 && Math.Abs(m.Quantity) <= Limits.MaxQuantity, $"{path}.quantity",
+                v.Check(m.Quantity != 0 && m.Quantity is >= -Limits.MaxQuantity and <= Limits.MaxQuantity, $"{path}.quantity",
                     $"an adjustment must be non-zero and within ±{Limits.MaxQuantity}");
                 v.Check(Text.IsToken(m.ReasonCode, Limits.MaxReasonCodeLength), $"{path}.reason_code",
                     "an adjustment needs a reason code (a short token such as count-error or damaged)");

@@ -1,0 +1,58 @@
+using System.Net;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Supply.Grains.Catalog;
+using Supply.Server.Grpc;
+using Supply.Server.Services;
+
+namespace Supply.Server.Extensions;
+
+public static class GrpcExtensions
+{
+    /// <summary>gRPC over HTTP/2 on the configured address (loopback by default), with health and reflection.</summary>
+    public static WebApplicationBuilder AddSupplyGrpc(this WebApplicationBuilder builder)
+    {
+        var listen = builder.Configuration.GetSection($"{SupplyOptions.Section}:Listen").Get<SupplyOptions.ListenOptions>()
+            ?? new SupplyOptions.ListenOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            // Plaintext gRPC needs an HTTP/2-only endpoint (no TLS to negotiate the protocol).
+            kestrel.Listen(IPAddress.Parse(listen.Address), listen.Port, l => l.Protocols = HttpProtocols.Http2));
+
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024; // a 20,000-line report fits
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        return builder;
+    }
+
+    public static WebApplication MapSupplyGrpc(this WebApplication app)
+    {
+        app.MapGrpcService<CatalogService>();
+        app.MapGrpcService<StockReportingService>();
+        app.MapGrpcService<StockQueryService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}
+
+/// <summary>Healthy when the silo answers a grain call (the catalog grain's version).</summary>
+internal sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var version = await grains.GetGrain<ICatalogGrain>(CatalogGrainKey.Sweden).GetVersion().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return HealthCheckResult.Healthy($"catalog version {version}");
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy("the silo did not answer", e);
+        }
+    }
+}

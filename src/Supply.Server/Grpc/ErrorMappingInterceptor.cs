@@ -1,0 +1,85 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Supply.Domain;
+using Status = Google.Rpc.Status;
+
+namespace Supply.Server.Grpc;
+
+/// <summary>
+/// The one place domain and runtime failures become gRPC statuses: broken rules become
+/// INVALID_ARGUMENT with a google.rpc.BadRequest naming each field; a silo that cannot take the
+/// call right now becomes UNAVAILABLE, which clients may retry (reports are idempotent).
+/// </summary>
+public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try { return await continuation(request, context); }
+        catch (Exception e) when (Map(e, context) is { } mapped) { throw mapped; }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { return await continuation(requestStream, context); }
+        catch (Exception e) when (Map(e, context) is { } mapped) { throw mapped; }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { await continuation(request, responseStream, context); }
+        catch (Exception e) when (Map(e, context) is { } mapped) { throw mapped; }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { await continuation(requestStream, responseStream, context); }
+        catch (Exception e) when (Map(e, context) is { } mapped) { throw mapped; }
+    }
+
+    private RpcException? Map(Exception e, ServerCallContext context)
+    {
+        switch (e)
+        {
+            case RpcException:
+                return null;
+            case DomainValidationException invalid:
+                return InvalidArgument(invalid.Violations);
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
+            case TimeoutException or OrleansException or Orleans.Runtime.SiloUnavailableException:
+                LogUnavailable(e, context.Method);
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable,
+                    "the service could not complete the call right now; retry (reports are idempotent)"));
+            default:
+                LogFailed(e, context.Method);
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.Internal, "internal error; it has been logged"));
+        }
+    }
+
+    public static RpcException InvalidArgument(IReadOnlyList<Violation> violations)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+        var status = new Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = violations.Count == 1 ? violations[0].ToString() : $"{violations.Count} problems, first: {violations[0]}",
+            Details = { Any.Pack(badRequest) },
+        };
+        return status.ToRpcException();
+    }
+
+    [LoggerMessage(LogLevel.Warning, "{Method} could not be completed now")]
+    private partial void LogUnavailable(Exception e, string method);
+
+    [LoggerMessage(LogLevel.Error, "{Method} failed")]
+    private partial void LogFailed(Exception e, string method);
+}

@@ -1,0 +1,3 @@
+using Supply.Server;
+
+await SupplyApp.Create(args).RunAsync();

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Supply.Contracts.V1;
+using Supply.Server;
+
+namespace Supply.Server.Tests;
+
+/// <summary>
+/// The real Supply.Server host (Kestrel + co-hosted silo + SQLite) on free 127.0.0.1 ports, with a
+/// real gRPC channel to it. Restartable on the same database file.
+/// </summary>
+public sealed class SupplyServer : IAsyncDisposable
+{
+    private readonly string _dbPath;
+    private readonly string[] _extraArgs;
+    private WebApplication? _app;
+
+    public SupplyServer(string? dbPath = null, params string[] extraArgs)
+    {
+        _dbPath = dbPath ?? Path.Combine(Path.GetTempPath(), "supply-tests", Guid.NewGuid().ToString("N"), "supply.db");
+        _extraArgs = extraArgs;
+    }
+
+    public string DatabasePath => _dbPath;
+    public string Address { get; private set; } = "";
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    public Catalog.CatalogClient Catalog => new(Channel);
+    public StockReporting.StockReportingClient Reporting => new(Channel);
+    public StockQuery.StockQueryClient Query => new(Channel);
+
+    public static async Task<SupplyServer> StartAsync(string? dbPath = null, params string[] extraArgs)
+    {
+        var server = new SupplyServer(dbPath, extraArgs);
+        await server.StartAsync();
+        return server;
+    }
+
+    public async Task StartAsync()
+    {
+        string[] args =
+        [
+            "--environment=Development",
+            "--Supply:Listen:Port=0",
+            $"--Supply:Storage:SqlitePath={_dbPath}",
+            $"--Supply:Silo:SiloPort={FreePort()}",
+            $"--Supply:Silo:GatewayPort={FreePort()}",
+            "--Logging:LogLevel:Default=Warning",
+            .. _extraArgs,
+        ];
+        _app = SupplyApp.Create(args);
+        await _app.StartAsync();
+        Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()
+            .Replace("[::]", "127.0.0.1");
+        Channel = GrpcChannel.ForAddress(Address);
+    }
+
+    public async Task StopAsync()
+    {
+        Channel?.Dispose();
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try { Directory.Delete(Path.GetDirectoryName(_dbPath)!, recursive: true); } catch (IOException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -30,15 +30,20 @@ public sealed partial class CatalogCache(IGrainFactory grains, TimeProvider time
         return book;
     }
 
-    /// <summary>Fetches the catalog if the catalog grain has moved past our copy; true when the copy changed.</summary>
-    public async Task<bool> RefreshAsync()
+    /// <summary>
+    /// Fetches the catalog if the catalog grain has moved past our copy. Returns true when the copy
+    /// now differs from <paramref name="seenVersion"/> (the version the caller judged against),
+    /// whether this call or a concurrent one refreshed it.
+    /// </summary>
+    public async Task<bool> RefreshAsync(long? seenVersion = null)
     {
         await _refreshing.WaitAsync();
         try
         {
+            if (_book is { } current && seenVersion is { } seen && current.Version != seen) return true;
             var grain = grains.GetGrain<ICatalogGrain>(CatalogGrainKey.Sweden);
             Interlocked.Exchange(ref _loadedAt, time.GetTimestamp());
-            if (_book is { } current && await grain.GetVersion() == current.Version) return false;
+            if (_book is { } copy && await grain.GetVersion() == copy.Version) return false;
             _book = (await grain.GetCatalog()).Value;
             LogRefreshed(_book.Version, _book.Items.Count, _book.Locations.Count);
             return true;

@@ -47,15 +47,16 @@ public sealed class StockLocationGrain(
 
     private async Task<ReportAck> Apply(StockReport report)
     {
+        var book = await catalog.GetAsync();
         try
         {
-            return Ledger.Apply(report, await catalog.GetAsync(), time.GetUtcNow());
+            return Ledger.Apply(report, book, time.GetUtcNow());
         }
         catch (DomainValidationException)
         {
             // Perhaps an item or location was registered after our copy was taken: refresh and try
             // once more; if the catalog had not moved on, the refusal stands.
-            if (!await catalog.RefreshAsync()) throw;
+            if (!await catalog.RefreshAsync(book.Version)) throw;
         }
         return Ledger.Apply(report, await catalog.GetAsync(), time.GetUtcNow());
     }

@@ -86,8 +86,9 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
         var v = new Violations();
         ReportValidator.CheckHeader(report, v);
         if (v.Any) return v.Items;
-        if ((await cache.GetAsync()).TryGetLocation(report.LocationId, out _)) return [];
-        if (await cache.RefreshAsync() && (await cache.GetAsync()).TryGetLocation(report.LocationId, out _)) return [];
+        var book = await cache.GetAsync();
+        if (book.TryGetLocation(report.LocationId, out _)) return [];
+        if (await cache.RefreshAsync(book.Version) && (await cache.GetAsync()).TryGetLocation(report.LocationId, out _)) return [];
         return [new Violation("location_id", $"unknown location '{report.LocationId}'; register it first")];
     }
 

@@ -20,9 +20,9 @@ public static class Limits
 
 internal static class Text
 {
-    /// <summary>Short, printable, no white space: units, groups, reason codes.</summary>
+    /// <summary>Short, printable, no white space: units (also Swedish ones such as "förp"), groups, reason codes.</summary>
     public static bool IsToken(string? s, int maxLength) =>
-        !string.IsNullOrEmpty(s) && s.Length <= maxLength && s.All(c => c > ' ' && c < 0x7f);
+        !string.IsNullOrEmpty(s) && s.Length <= maxLength && s.All(c => !char.IsWhiteSpace(c) && !char.IsControl(c) && !char.IsSurrogate(c));
 
     public static bool IsPrintable(string s) => s.All(c => !char.IsControl(c));
 

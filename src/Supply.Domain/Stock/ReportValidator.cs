@@ -38,7 +38,7 @@ public static class ReportValidator
     /// <summary>The checks that need no catalog: enough to look up a resent report id safely.</summary>
     public static void CheckHeader(StockReport report, Violations v)
     {
-        if (string.IsNullOrEmpty(report.ReportId)) v.Add("report_id", "is required");
+        if (string.IsNullOrWhiteSpace(report.ReportId)) v.Add("report_id", "is required");
         else v.Check(report.ReportId.Length <= Limits.MaxReportIdLength && Text.IsPrintable(report.ReportId), "report_id",
             $"must be 1-{Limits.MaxReportIdLength} printable characters");
         if (!LocationId.IsValid(report.LocationId, out var why)) v.Add("location_id", why);

@@ -7,11 +7,12 @@ public static class SupplyApp
 {
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships beside the binary; relative data paths stay relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSupplyTelemetry();
         builder.AddSupplySilo();
         builder.AddSupplyGrpc();
-//DEMO        builder.AddSupplyDemo();
+        builder.AddSupplyDemo();
 
         var app = builder.Build();
         app.MapSupplyGrpc();

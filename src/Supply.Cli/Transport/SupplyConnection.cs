@@ -1,0 +1,39 @@
+using Grpc.Net.Client;
+using Polly;
+using Supply.Contracts.V1;
+
+namespace Supply.Cli.Transport;
+
+/// <summary>
+/// A channel to the server, its three clients, and the resilience pipeline. Use <see cref="CallAsync{T}"/>
+/// for every call so retries, the breaker and the time-out apply.
+/// </summary>
+public sealed class SupplyConnection : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly ResiliencePipeline _pipeline;
+
+    public SupplyConnection(Uri server, ResilienceSettings settings)
+    {
+        Server = server;
+        Settings = settings;
+        // Cancellation surfaces as OperationCanceledException, so the pipeline's time-out can recognise its own.
+        _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
+        _pipeline = SupplyResilience.Build(settings);
+        Catalog = new Catalog.CatalogClient(_channel);
+        Reporting = new StockReporting.StockReportingClient(_channel);
+        Query = new StockQuery.StockQueryClient(_channel);
+    }
+
+    public Uri Server { get; }
+    public ResilienceSettings Settings { get; }
+    public Catalog.CatalogClient Catalog { get; }
+    public StockReporting.StockReportingClient Reporting { get; }
+    public StockQuery.StockQueryClient Query { get; }
+
+    /// <summary>Runs one call (or one whole stream) through the pipeline; <paramref name="call"/> must honour its token.</summary>
+    public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        await _pipeline.ExecuteAsync(async ct => await call(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    public void Dispose() => _channel.Dispose();
+}

@@ -1,0 +1,108 @@
+using Supply.Cli;
+using Supply.Contracts.V1;
+
+namespace Supply.Server.Tests;
+
+/// <summary>The `supply` command, run in-process against the real server: what a newcomer does first.</summary>
+public sealed class CliEndToEndTests : IAsyncLifetime
+{
+    private SupplyServer _server = null!;
+    private readonly string _dir = Directory.CreateTempSubdirectory("supply-cli-e2e").FullName;
+
+    public async Task InitializeAsync() => _server = await SupplyServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<(int Exit, string Out, string Err)> Supply(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync(["--server", _server.Address, "--retries", "0", .. args], stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Demo_loads_every_region_and_loading_it_twice_changes_nothing()
+    {
+        var (exit, _, err) = await Supply("demo");
+        Assert.True(exit == 0, err);
+
+        var locations = await _server.Catalog.ListLocationsAsync(new ListLocationsRequest());
+        Assert.Equal(21, locations.Locations.Where(l => l.Kind == LocationKind.Hospital).Select(l => l.RegionCode).Distinct().Count());
+        var items = await _server.Catalog.ListItemsAsync(new ListItemsRequest());
+        Assert.True(items.Items.Count >= 40);
+        Assert.Equal(3, items.Items.Select(i => i.Category).Distinct().Count());
+        var ffp2 = await _server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = "ppe:ffp2" });
+        Assert.True(ffp2.Totals.OnHand > 0);
+        var status = await _server.Query.ListReportingStatusAsync(new ListReportingStatusRequest());
+        Assert.All(status.Locations, s => Assert.True(s.HasReported, s.LocationId));
+
+        (exit, _, err) = await Supply("demo");
+        Assert.True(exit == 0, err);
+        var again = await _server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = "ppe:ffp2" });
+        Assert.Equal(ffp2.Totals, again.Totals);
+        var history = await _server.Query.GetReportHistoryAsync(new GetReportHistoryRequest { LocationId = status.Locations[0].LocationId });
+        Assert.Equal(status.Locations[0].ReportsAccepted, history.Total);
+    }
+
+    [Fact]
+    public async Task Register_report_and_query_from_files()
+    {
+        var items = Write("items.csv", """
+            id,name,category,base_unit,pack_size,substitution_group,criticality
+            npl:19990101000011,Adrenalin 1 mg/ml injektion,medicine,ampoule,10,C01CA24-1mg-inj,life-saving
+            ppe:face-shield,Visir,ppe,piece,25,,standard
+            """);
+        var locations = Write("locations.csv", """
+            id,name,kind,region_code,municipality_code
+            se-24-hosp-umea,Norrlands universitetssjukhus,hospital,24,2480
+            """);
+        var stock = Write("stock.csv", """
+            item_id,on_hand,reserved,quarantined,lot_number,expires_on,lot_quantity,average_daily_consumption
+            npl:19990101000011,400,20,0,L1,2030-01-31,300,12.5
+            npl:19990101000011,400,20,0,L2,2031-01-31,100,12.5
+            ppe:face-shield,900,0,0,,,,30
+            """);
+        Assert.Equal(0, (await Supply("items", "register", items)).Exit);
+        Assert.Equal(0, (await Supply("locations", "register", locations)).Exit);
+
+        var (exit, output, err) = await Supply("report", "send", stock, "--location", "se-24-hosp-umea", "--as-of", "2025-03-01T08:00:00Z");
+        Assert.True(exit == 0, err);
+        Assert.Contains("applied", output, StringComparison.OrdinalIgnoreCase);
+        (exit, output, _) = await Supply("report", "send", stock, "--location", "se-24-hosp-umea", "--as-of", "2025-03-01T08:00:00Z");
+        Assert.Equal(0, exit);
+        Assert.Contains("duplicate", output, StringComparison.OrdinalIgnoreCase);
+
+        var line = (await _server.Query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = "se-24-hosp-umea", ItemId = "npl:19990101000011" })).Lines.Single();
+        Assert.Equal((400L, 380L, 2), (line.OnHand, line.Available, line.Lots.Count));
+        (exit, output, _) = await Supply("stock", "location", "se-24-hosp-umea");
+        Assert.Equal(0, exit);
+        Assert.Contains("ppe:face-shield", output);
+    }
+
+    [Fact]
+    public async Task A_report_the_server_refuses_exits_2_and_names_the_field_and_line()
+    {
+        await Supply("demo");
+        var bad = Write("bad.csv", """
+            item_id,on_hand
+            ppe:ffp2,10
+            npl:00000000000000,5
+            """);
+        var (exit, _, err) = await Supply("report", "send", bad, "--location", "se-01-hosp-karolinska", "--as-of", "2025-03-01T08:00:00Z");
+        Assert.Equal(2, exit);
+        Assert.Contains("bad.csv:3", err);
+        Assert.Contains("npl:00000000000000", err);
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content + "\n");
+        return path;
+    }
+}

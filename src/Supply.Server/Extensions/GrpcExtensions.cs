@@ -34,6 +34,7 @@ public static class GrpcExtensions
         app.MapGrpcService<CatalogService>();
         app.MapGrpcService<StockReportingService>();
         app.MapGrpcService<StockQueryService>();
+        app.MapGrpcService<AuditService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -3,6 +3,8 @@ using Grpc.Core;
 using Supply.Contracts.Mapping;
 using Supply.Contracts.V1;
 using Supply.Domain;
+using AuditEntry = Supply.Domain.Audit.AuditEntry;
+using Supply.Domain.Audit;
 using Supply.Domain.Stock;
 using Supply.Grains.Catalog;
 using Supply.Grains.Stock;
@@ -17,7 +19,7 @@ namespace Supply.Server.Services;
 /// Receives reports and hands each to its location grain, which stores it before answering; an
 /// acknowledgement therefore always means "durably stored".
 /// </summary>
-public sealed class StockReportingService(IGrainFactory grains, CatalogCache cache, SupplyMetrics metrics, TimeProvider time)
+public sealed class StockReportingService(IGrainFactory grains, CatalogCache cache, IAuditLog audit, SupplyMetrics metrics, TimeProvider time)
     : StockReporting.StockReportingBase
 {
     /// <summary>Reports of one stream in flight at once: different locations proceed in parallel.</summary>
@@ -25,7 +27,7 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
 
     public override async Task<ReportAck> SubmitReport(StockReport request, ServerCallContext context)
     {
-        var ack = await Submit(request);
+        var ack = await Submit(request, CallerIdentity.Of(context));
         if (ack.Outcome == Domain.Stock.ReportOutcome.Rejected) throw ErrorMappingInterceptor.InvalidArgument(ack.Violations);
         return ack.ToContract();
     }
@@ -36,6 +38,7 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
         // Read ahead and start up to StreamWindow reports, but answer strictly in request order.
         // Reports for the same location wait for the one before it, so a sender's order is kept.
         var inFlight = Channel.CreateBounded<Task<Domain.Stock.ReportAck>>(new BoundedChannelOptions(StreamWindow) { SingleReader = true, SingleWriter = true });
+        var caller = CallerIdentity.Of(context);
         var reader = Task.Run(async () =>
         {
             var lastByLocation = new Dictionary<string, Task>(StringComparer.Ordinal);
@@ -44,7 +47,7 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
                 await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
                 {
                     var previous = lastByLocation.GetValueOrDefault(request.LocationId);
-                    var next = previous is null || previous.IsCompleted ? Submit(request) : After(previous, request);
+                    var next = previous is null || previous.IsCompleted ? Submit(request, caller) : After(previous, request, caller);
                     lastByLocation[request.LocationId] = next;
                     await inFlight.Writer.WriteAsync(next, context.CancellationToken);
                 }
@@ -60,20 +63,24 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
         await reader;
     }
 
-    private async Task<Domain.Stock.ReportAck> After(Task previous, StockReport request)
+    private async Task<Domain.Stock.ReportAck> After(Task previous, StockReport request, string caller)
     {
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return await Submit(request);
+        return await Submit(request, caller);
     }
 
-    private async Task<Domain.Stock.ReportAck> Submit(StockReport request)
+    private async Task<Domain.Stock.ReportAck> Submit(StockReport request, string caller)
     {
         var started = time.GetTimestamp();
         var report = request.ToDomain();
         var ack = await RouteableViolations(report) is { Count: > 0 } violations
             ? Domain.Stock.ReportAck.Rejected(report.ReportId, report.LocationId, violations)
             : (await grains.GetGrain<IStockLocationGrain>(report.LocationId).Submit(report.AsImmutable())).Value;
-        metrics.Report(Outcome(ack), report.LineCount, time.GetElapsedTime(started));
+        var outcome = Outcome(ack);
+        // Audited before the sender hears back: an acknowledged report is always in the log.
+        await audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller, "submit-report", report.LocationId, report.ReportId, outcome,
+            report.LineCount, ack.LocationVersion, ack.Violations.Count > 0 ? ack.Violations[0].ToString() : ""));
+        metrics.Report(outcome, report.LineCount, time.GetElapsedTime(started));
         return ack;
     }
 

@@ -1,0 +1,112 @@
+using System.Threading.Channels;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Supply.Domain.Audit;
+
+namespace Supply.Storage.Audit;
+
+/// <summary>
+/// The audit log in an Azure table (cluster mode). Partition = location id (location ids are
+/// key-safe by the domain's rules), row = time ticks + a unique suffix, so a location's entries read
+/// back in time order with a range query. Appends are batched per partition (entity-group
+/// transactions of up to 100), each caller released once its entry is stored.
+/// </summary>
+public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsyncDisposable
+{
+    private const int MaxBatch = 100; // Azure's limit per entity-group transaction
+
+    private readonly TableClient _table;
+    private readonly ILogger<AzureTableAuditLog> _logger;
+    private readonly Channel<(AuditEntry Entry, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(AuditEntry, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _writer;
+
+    public AzureTableAuditLog(string connectionString, string tableName, ILogger<AzureTableAuditLog> logger)
+    {
+        _table = new TableClient(connectionString, tableName);
+        _logger = logger;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        _writer = Task.Run(WriteLoop, CancellationToken.None);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is not null) await _writer.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((entry, done))) throw new InvalidOperationException("the audit log is stopped");
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        var from = query.From.UtcTicks.ToString("D19");
+        var to = query.To.UtcTicks.ToString("D19");
+        var filter = query.LocationId is { } loc
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {loc} and RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"AtTicks ge {query.From.UtcTicks} and AtTicks lt {query.To.UtcTicks}");
+        var result = new List<AuditEntry>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            result.Add(new AuditEntry(new DateTimeOffset(e.GetInt64("AtTicks")!.Value, TimeSpan.Zero), e.GetString("Caller"), e.GetString("Action"),
+                e.PartitionKey, e.GetString("ReportId"), e.GetString("Outcome"), e.GetInt32("Lines") ?? 0, e.GetInt64("Version") ?? 0,
+                e.GetString("Detail") ?? ""));
+            // Within one partition rows come in time order; across partitions, collect then sort.
+            if (query.LocationId is not null && result.Count >= query.Limit) break;
+        }
+        return result.OrderBy(e => e.At).Take(query.Limit).ToList();
+    }
+
+    private async Task WriteLoop()
+    {
+        var batch = new List<(AuditEntry Entry, TaskCompletionSource Done)>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < 1000 && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            foreach (var partition in batch.GroupBy(b => b.Entry.LocationId))
+            {
+                foreach (var chunk in partition.Chunk(MaxBatch))
+                {
+                    try
+                    {
+                        await _table.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(c.Entry))));
+                        foreach (var (_, done) in chunk) done.TrySetResult();
+                    }
+                    catch (Exception ex) when (ex is RequestFailedException or TableTransactionFailedException)
+                    {
+                        LogWriteFailed(ex, chunk.Length);
+                        foreach (var (_, done) in chunk) done.TrySetException(ex);
+                    }
+                }
+            }
+        }
+    }
+
+    private static TableEntity ToEntity(AuditEntry e) => new(e.LocationId, $"{e.At.UtcTicks:D19}-{Guid.NewGuid():N}")
+    {
+        ["AtTicks"] = e.At.UtcTicks,
+        ["Caller"] = e.Caller,
+        ["Action"] = e.Action,
+        ["ReportId"] = e.ReportId,
+        ["Outcome"] = e.Outcome,
+        ["Lines"] = e.Lines,
+        ["Version"] = e.LocationVersion,
+        ["Detail"] = e.Detail,
+    };
+
+    [LoggerMessage(LogLevel.Error, "Could not store {Count} audit entries")]
+    private partial void LogWriteFailed(Exception e, int count);
+}

@@ -1,0 +1,153 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Supply.Domain.Audit;
+
+namespace Supply.Storage.Audit;
+
+/// <summary>
+/// The audit log as an append-only SQLite table (by default in the same file as grain state).
+/// Appends are group-committed by one writer, like grain state: one transaction and one fsync per
+/// batch, each caller released once its entry is stored.
+/// </summary>
+public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS audit_log (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_utc_ticks INTEGER NOT NULL,
+            caller       TEXT    NOT NULL,
+            action       TEXT    NOT NULL,
+            location_id  TEXT    NOT NULL,
+            report_id    TEXT    NOT NULL,
+            outcome      TEXT    NOT NULL,
+            lines        INTEGER NOT NULL,
+            version      INTEGER NOT NULL,
+            detail       TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS audit_by_location ON audit_log (location_id, at_utc_ticks);
+        CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (at_utc_ticks);
+        -- Append-only: the database itself refuses to change or remove an entry.
+        CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """;
+
+    private readonly string _connectionString;
+    private readonly bool _durable;
+    private readonly ILogger<SqliteAuditLog> _logger;
+    private readonly Channel<(AuditEntry Entry, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(AuditEntry, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _writer;
+
+    public SqliteAuditLog(string path, bool durableCommits, ILogger<SqliteAuditLog> logger)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _durable = durableCommits;
+        _logger = logger;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        using (var connection = Open())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA journal_mode=WAL;" + Schema;
+            command.ExecuteNonQuery();
+        }
+        _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is not null) await _writer.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((entry, done))) throw new InvalidOperationException("the audit log is stopped");
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail FROM audit_log
+            WHERE at_utc_ticks >= $from AND at_utc_ticks < $to {(query.LocationId is null ? "" : "AND location_id = $loc")}
+            ORDER BY at_utc_ticks, seq LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$from", query.From.UtcTicks);
+        command.Parameters.AddWithValue("$to", query.To.UtcTicks);
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        if (query.LocationId is not null) command.Parameters.AddWithValue("$loc", query.LocationId);
+        var result = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new AuditEntry(new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), reader.GetString(1), reader.GetString(2),
+                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7), reader.GetString(8)));
+        }
+        return result;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA busy_timeout=10000; PRAGMA synchronous={(_durable ? "FULL" : "NORMAL")};";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private async Task WriteLoop()
+    {
+        using var connection = Open();
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO audit_log (at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail)
+            VALUES ($at, $caller, $action, $loc, $report, $outcome, $lines, $version, $detail)
+            """;
+        var p = new[] { "$at", "$caller", "$action", "$loc", "$report", "$outcome", "$lines", "$version", "$detail" }
+            .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+        insert.Prepare();
+
+        var batch = new List<(AuditEntry Entry, TaskCompletionSource Done)>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            try
+            {
+                using var transaction = connection.BeginTransaction();
+                insert.Transaction = transaction;
+                foreach (var (e, _) in batch)
+                {
+                    p[0].Value = e.At.UtcTicks; p[1].Value = e.Caller; p[2].Value = e.Action; p[3].Value = e.LocationId;
+                    p[4].Value = e.ReportId; p[5].Value = e.Outcome; p[6].Value = e.Lines; p[7].Value = e.LocationVersion; p[8].Value = e.Detail;
+                    insert.ExecuteNonQuery();
+                }
+                transaction.Commit();
+                foreach (var (_, done) in batch) done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                LogWriteFailed(ex, batch.Count);
+                foreach (var (_, done) in batch) done.TrySetException(ex);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "Could not store {Count} audit entries")]
+    private partial void LogWriteFailed(Exception e, int count);
+}

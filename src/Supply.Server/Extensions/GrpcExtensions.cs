@@ -25,7 +25,16 @@ public static class GrpcExtensions
             o.MaxReceiveMessageSize = 16 * 1024 * 1024; // a 20,000-line report fits
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        // "" (readiness): the silo answers grain calls. "liveness": the process itself answers, so an
+        // outage of shared storage or Redis makes pods unready instead of restarting all of them.
+        builder.Services.AddGrpcHealthChecks(o =>
+            {
+                o.Services.Clear();
+                o.Services.Map("", r => r.Tags.Contains("ready"));
+                o.Services.Map("liveness", r => r.Tags.Contains("live"));
+            })
+            .AddCheck<SiloHealthCheck>("silo", tags: ["ready"])
+            .AddCheck("process", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }
 

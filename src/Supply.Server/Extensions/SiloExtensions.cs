@@ -79,11 +79,18 @@ public static class SiloExtensions
 
         silo.UseRedisClustering(redis);
         silo.ConfigureEndpoints(advertised, options.Silo.SiloPort, options.Silo.GatewayPort, listenOnAnyHostAddress: true);
-        /*AZURE*/ if (azure.Length > 0) throw new NotSupportedException("Azure Table grain storage is being added");
+        silo.AddAzureTableGrainStorage(StorageNames.Default, o =>
+        {
+            o.ConnectionString = azure;
+            o.TableName = options.Storage.AzureTable.TableName;
+        });
+        silo.Services.AddOptions<AzureTableGrainStorageOptions>(StorageNames.Default)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         silo.Services.AddSingleton(sp => new AzureTableAuditLog(azure, options.Storage.AzureTable.AuditTableName, sp.GetRequiredService<ILogger<AzureTableAuditLog>>()));
         silo.Services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AzureTableAuditLog>());
         silo.Services.AddHostedService(sp => sp.GetRequiredService<AzureTableAuditLog>());
         // In a pod, Orleans' Kubernetes hosting takes the pod's identity and removes pods of dead silos.
-        if (builder.Configuration["KUBERNETES_SERVICE_HOST"] is not null) silo.UseKubernetesHosting();
+        if (builder.Configuration["KUBERNETES_SERVICE_HOST"] is not null)
+            silo.UseKubernetesHosting(k => k.Configure(o => o.DeleteDefunctSiloPods = true));
     }
 }

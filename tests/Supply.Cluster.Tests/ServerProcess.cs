@@ -1,0 +1,92 @@
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Supply.Contracts.V1;
+using Supply.Testing;
+
+namespace Supply.Cluster.Tests;
+
+/// <summary>One real Supply.Server process in cluster mode on 127.0.0.1.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+
+    private ServerProcess(string name, ChildProcess process, int port)
+    {
+        Name = name;
+        _process = process;
+        Address = $"http://127.0.0.1:{port}";
+        Channel = GrpcChannel.ForAddress(Address);
+    }
+
+    public string Name { get; }
+    public string Address { get; }
+    public GrpcChannel Channel { get; }
+    public bool Killed { get; private set; }
+    public string Output => _process.Output;
+
+    public StockReporting.StockReportingClient Reporting => new(Channel);
+    public StockQuery.StockQueryClient Query => new(Channel);
+    public Catalog.CatalogClient Catalog => new(Channel);
+
+    public static async Task<ServerProcess> StartAsync(string name, string serviceId, string redis, string azure)
+    {
+        var port = FreePorts.Next();
+        var dll = RepoPaths.ServerDll;
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build the solution first");
+        var process = ChildProcess.Start("dotnet",
+        [
+            dll,
+            "--Supply:Cluster:Mode=Cluster",
+            $"--Supply:Cluster:RedisConnectionString={redis}",
+            $"--Supply:Storage:AzureTable:ConnectionString={azure}",
+            $"--Supply:Silo:ServiceId={serviceId}",
+            $"--Supply:Silo:ClusterId={serviceId}",
+            $"--Supply:Silo:SiloPort={FreePorts.Next()}",
+            $"--Supply:Silo:GatewayPort={FreePorts.Next()}",
+            "--Supply:Silo:AdvertisedAddress=127.0.0.1",
+            $"--Supply:Listen:Port={port}",
+            // Declare a dead silo within seconds, not the production minute, so the test stays short.
+            "--Supply:Cluster:Membership:ProbeTimeout=00:00:01",
+            "--Supply:Cluster:Membership:NumMissedProbesLimit=2",
+            "--Supply:Cluster:Membership:NumVotesForDeathDeclaration=1",
+            "--Supply:Cluster:Membership:TableRefreshTimeout=00:00:02",
+            "--Supply:Cluster:Membership:IAmAliveTablePublishTimeout=00:00:02",
+            "--Supply:Cluster:Messaging:ResponseTimeout=00:00:05",
+            "--Logging:LogLevel:Default=Warning",
+        ], workingDirectory: Path.GetTempPath());
+        var server = new ServerProcess(name, process, port);
+        await server.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return server;
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var health = new Health.HealthClient(Channel);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"{Name} exited:\n{Output}");
+            try
+            {
+                var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return;
+            }
+            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline) { }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} not healthy after {timeout}:\n{Output}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>SIGKILL, mid-flight: a crash, not a shutdown.</summary>
+    public void Kill()
+    {
+        Killed = true;
+        _process.Kill();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _process.DisposeAsync();
+    }
+}

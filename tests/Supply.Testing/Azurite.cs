@@ -1,40 +1,73 @@
 namespace Supply.Testing;
 
 /// <summary>
-/// Microsoft's Azure Storage emulator (npm azurite, installed by `npm ci --prefix tests/tools`),
-/// table and blob services on free 127.0.0.1 ports, in memory.
+/// Microsoft's Azure Storage emulator (npm azurite, installed by `npm ci --prefix tests/tools`, or
+/// found in AZURITE_BIN_DIR): blob, queue and table services on free 127.0.0.1 ports, in memory.
+/// A missing Azurite fails the tests that need it, saying how to install it; they are never skipped.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string AccountName = "devstoreaccount1";
+    // The emulator's fixed, public development-storage key (documented by Microsoft; not a secret).
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string InstallCommand = "npm ci --prefix tests/tools";
+    private const int MaxStartAttempts = 3;
+
     private readonly ChildProcess _process;
 
     private Azurite(ChildProcess process, int tablePort, int blobPort)
     {
         _process = process;
-        ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            $"AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;";
+        TablePort = tablePort;
+        BlobPort = blobPort;
     }
 
-    public string ConnectionString { get; }
+    public int TablePort { get; }
+    public int BlobPort { get; }
+
+    /// <summary>Development-storage connection string with explicit endpoints on this run's ports.</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};";
 
     public static async Task<Azurite> StartAsync()
     {
         var binDir = Environment.GetEnvironmentVariable("AZURITE_BIN_DIR") ?? Path.Combine(RepoPaths.Root, "tests", "tools", "node_modules", ".bin");
         var azurite = Path.Combine(binDir, "azurite");
         if (!File.Exists(azurite))
-            throw new InvalidOperationException($"Azurite is not installed at {binDir}: run `npm ci --prefix tests/tools` (.ci/run does this)");
-        int tablePort = FreePorts.Next(), blobPort = FreePorts.Next(), queuePort = FreePorts.Next();
-        var process = ChildProcess.Start(azurite,
-        [
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--silent",
-            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(),
-            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(),
-            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(),
-        ], workingDirectory: Directory.CreateTempSubdirectory("azurite").FullName);
-        await FreePorts.WaitListeningAsync(tablePort, TimeSpan.FromSeconds(30), () => process.Output);
-        await FreePorts.WaitListeningAsync(blobPort, TimeSpan.FromSeconds(30), () => process.Output);
-        return new Azurite(process, tablePort, blobPort);
+            throw new InvalidOperationException($"Azurite is not installed: {azurite} does not exist. Run `{InstallCommand}` in the repository root " +
+                "(or set AZURITE_BIN_DIR). These tests need it and are not skipped.");
+        for (var attempt = 1; ; attempt++)
+        {
+            int tablePort = FreePorts.Next(), blobPort = FreePorts.Next(), queuePort = FreePorts.Next();
+            var process = ChildProcess.Start(azurite,
+            [
+                "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(),
+                "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(),
+                "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(),
+                // Nothing on disk (--location cannot be combined with it; the working directory is a temp one).
+                "--inMemoryPersistence",
+                // The Azure SDKs may speak newer service versions than this Azurite knows.
+                "--skipApiVersionCheck",
+                "--disableTelemetry", "--silent",
+            ], workingDirectory: Directory.CreateTempSubdirectory("azurite").FullName);
+            try
+            {
+                await FreePorts.WaitListeningAsync(tablePort, TimeSpan.FromSeconds(60), () => process.Output, () => process.HasExited);
+                await FreePorts.WaitListeningAsync(blobPort, TimeSpan.FromSeconds(60), () => process.Output, () => process.HasExited);
+                return new Azurite(process, tablePort, blobPort);
+            }
+            catch (Exception) when (attempt < MaxStartAttempts && process.Output.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                // Another process took a port between choosing it and Azurite binding it: try new ones.
+                await process.DisposeAsync();
+            }
+            catch
+            {
+                await process.DisposeAsync();
+                throw;
+            }
+        }
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

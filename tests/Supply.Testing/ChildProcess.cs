@@ -36,6 +36,8 @@ public sealed class ChildProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         if (!process.Start()) throw new InvalidOperationException($"could not start {fileName}");
+        // A test host that exits without disposing must not leave emulators and servers behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => child.TryKill();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -57,9 +59,14 @@ public sealed class ChildProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
-    public async ValueTask DisposeAsync()
+    private void TryKill()
     {
         try { Kill(); } catch (InvalidOperationException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        TryKill();
         await Task.CompletedTask;
         _process.Dispose();
     }

@@ -14,11 +14,12 @@ public static class FreePorts
     }
 
     /// <summary>Waits until something accepts connections on the port (bounded).</summary>
-    public static async Task WaitListeningAsync(int port, TimeSpan timeout, Func<string> diagnostics)
+    public static async Task WaitListeningAsync(int port, TimeSpan timeout, Func<string> diagnostics, Func<bool>? exited = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
+            if (exited?.Invoke() == true) throw new InvalidOperationException($"the process exited before listening on {port}:\n{diagnostics()}");
             try
             {
                 using var client = new TcpClient();

@@ -21,6 +21,7 @@ public static class CliApp
             globals.Server,
             globals.Retries,
             globals.Timeout,
+            globals.Token,
             CatalogCommands.Items(kit),
             CatalogCommands.Locations(kit),
             ReportCommands.Report(kit),
@@ -28,6 +29,7 @@ public static class CliApp
             QueryCommands.Status(kit),
             QueryCommands.History(kit),
             DemoCommand.Create(kit),
+            DevCommands.Create(stdout),
         };
         return root;
     }

@@ -33,6 +33,14 @@ internal sealed class GlobalOptions
         DefaultValueFactory = _ => double.TryParse(Env("SUPPLY_TIMEOUT"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 30,
     };
 
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = "Bearer token sent with every call (env SUPPLY_TOKEN). In development: supply dev token --role ROLE",
+        HelpName = "JWT",
+        Recursive = true,
+        DefaultValueFactory = _ => Env("SUPPLY_TOKEN"),
+    };
+
     public GlobalOptions()
     {
         Server.Validators.Add(r =>
@@ -63,7 +71,7 @@ internal sealed class GlobalOptions
 }
 
 /// <summary>What a running command has: its output streams and how to reach the server.</summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Uri server, ResilienceSettings settings)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Uri server, ResilienceSettings settings, string? token = null)
 {
     public TextWriter Out { get; } = stdout;
     public TextWriter Err { get; } = stderr;
@@ -72,7 +80,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Uri serve
     public string ServerText => Server.AbsolutePath == "/" ? Server.GetLeftPart(UriPartial.Authority) : Server.ToString();
     public ResilienceSettings Settings { get; } = settings;
 
-    public SupplyConnection Connect() => new(Server, Settings);
+    public SupplyConnection Connect() => new(Server, Settings, token);
 
     public static CliContext From(ParseResult r, GlobalOptions g, TextWriter stdout, TextWriter stderr)
     {
@@ -82,7 +90,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Uri serve
             MaxRetries = r.GetValue(g.Retries),
             AttemptTimeout = TimeSpan.FromSeconds(r.GetValue(g.Timeout)),
         };
-        return new CliContext(stdout, stderr, server, settings);
+        return new CliContext(stdout, stderr, server, settings, r.GetValue(g.Token));
     }
 
     /// <summary>Prints "error: ..." and returns exit code 1.</summary>

@@ -1,4 +1,5 @@
 using Supply.Server.Extensions;
+using Supply.Server.Security;
 
 namespace Supply.Server;
 
@@ -11,11 +12,15 @@ public static class SupplyApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSupplyTelemetry();
         builder.AddSupplySilo();
+        builder.AddSupplySecurity();
         builder.AddSupplyGrpc();
         builder.AddSupplyDemo();
 
         var app = builder.Build();
         app.MapSupplyGrpc();
+        if (app.Environment.IsDevelopment())
+            app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +
+                "`dotnet run --project src/Supply.Cli -- dev token --role national-coordinator` and pass it as SUPPLY_TOKEN or --token.");
         return app;
     }
 }

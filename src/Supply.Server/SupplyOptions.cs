@@ -9,6 +9,8 @@ public sealed class SupplyOptions
     public StorageOptions Storage { get; set; } = new();
     public SiloOptions Silo { get; set; } = new();
     public ClusterOptions Cluster { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+    public LimitOptions Limits { get; set; } = new();
     public TelemetryOptions Telemetry { get; set; } = new();
     /// <summary>Load the demo data set (all 21 regions, ~50 items) at start; idempotent.</summary>
     public bool Demo { get; set; }
@@ -17,8 +19,66 @@ public sealed class SupplyOptions
     {
         /// <summary>Loopback by default: exposing the service is a deliberate act.</summary>
         public string Address { get; set; } = "127.0.0.1";
-        /// <summary>gRPC port (plaintext HTTP/2); 0 picks a free port.</summary>
+        /// <summary>gRPC port (plaintext HTTP/2, or HTTPS when a certificate is set); 0 picks a free port.</summary>
         public int Port { get; set; } = 5080;
+        /// <summary>Server certificate: a .pfx/.p12 file (with Password) or a PEM certificate (with KeyPath). Enables HTTPS.</summary>
+        public CertificateOptions? Certificate { get; set; }
+        /// <summary>Serve plaintext h2c outside Development, for TLS terminated in front of the pod (a service mesh). Deliberate.</summary>
+        public bool AllowPlaintext { get; set; }
+    }
+
+    public sealed class CertificateOptions
+    {
+        public string Path { get; set; } = "";
+        public string? KeyPath { get; set; }
+        public string? Password { get; set; }
+    }
+
+    public sealed class AuthOptions
+    {
+        public JwtOptions Jwt { get; set; } = new();
+        public ClientCertificateOptions ClientCertificates { get; set; } = new();
+        /// <summary>gRPC reflection without a token (tools such as grpcurl). Default: only in Development.</summary>
+        public bool AnonymousReflection { get; set; }
+    }
+
+    public sealed class JwtOptions
+    {
+        /// <summary>An OIDC authority whose published keys sign the tokens (production).</summary>
+        public string? Authority { get; set; }
+        public string Issuer { get; set; } = "supply";
+        public string Audience { get; set; } = "supply";
+        /// <summary>Symmetric signing keys, base64 (at least 32 bytes); several allow rotation.</summary>
+        public List<string> SigningKeys { get; set; } = [];
+    }
+
+    public sealed class ClientCertificateOptions
+    {
+        /// <summary>PEM file of the CA(s) that issue client certificates; setting it turns mutual TLS on.</summary>
+        public string? TrustedCaPath { get; set; }
+        /// <summary>Which certificate is which caller: matched by subject (e.g. "CN=region-12-logistics") or thumbprint.</summary>
+        public List<CertificateIdentity> Identities { get; set; } = [];
+    }
+
+    public sealed class CertificateIdentity
+    {
+        public string? Subject { get; set; }
+        public string? Thumbprint { get; set; }
+        public string Name { get; set; } = "";
+        public List<string> Roles { get; set; } = [];
+        public List<string> Regions { get; set; } = [];
+        public List<string> Suppliers { get; set; } = [];
+    }
+
+    public sealed class LimitOptions
+    {
+        /// <summary>Calls per second per caller (token bucket), answered RESOURCE_EXHAUSTED beyond it.</summary>
+        public int CallsPerSecond { get; set; } = 200;
+        public int Burst { get; set; } = 400;
+        /// <summary>Reports in one StreamReports call; a longer stream is ended with RESOURCE_EXHAUSTED.</summary>
+        public int MaxReportsPerStream { get; set; } = 1_000_000;
+        /// <summary>Largest gRPC message accepted (bytes).</summary>
+        public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
     }
 
     public sealed class StorageOptions

@@ -1,4 +1,6 @@
+using Grpc.Core;
 using Grpc.Health.V1;
+using Supply.Contracts.Security;
 using Grpc.Net.Client;
 using Supply.Contracts.V1;
 using Supply.Testing;
@@ -15,8 +17,26 @@ public sealed class ServerProcess : IAsyncDisposable
         Name = name;
         _process = process;
         Address = $"http://127.0.0.1:{port}";
-        Channel = GrpcChannel.ForAddress(Address);
+        // Every call carries a token signed with this test's own key (production mode refuses the development key).
+        var bearer = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", "Bearer " + Token);
+            return Task.CompletedTask;
+        });
+        Channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, bearer),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
     }
+
+    private static readonly string SigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private const string Issuer = "supply-cluster-test";
+
+    /// <summary>An administrator and reporter for every region: this test is about crashes, not access.</summary>
+    private static readonly string Token = SupplyTokens.Mint("cluster-test", ["admin", "region-reporter", "national-coordinator"],
+        ["01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14", "17", "18", "19", "20", "21", "22", "23", "24", "25"],
+        key: SigningKey, issuer: Issuer);
 
     public string Name { get; }
     public string Address { get; }
@@ -53,6 +73,9 @@ public sealed class ServerProcess : IAsyncDisposable
             "--Supply:Cluster:Membership:IAmAliveTablePublishTimeout=00:00:02",
             "--Supply:Cluster:Messaging:ResponseTimeout=00:00:05",
             "--Logging:LogLevel:Default=Warning",
+            $"--Supply:Auth:Jwt:SigningKeys:0={SigningKey}",
+            $"--Supply:Auth:Jwt:Issuer={Issuer}",
+            "--Supply:Listen:AllowPlaintext=true", // loopback only
         ], workingDirectory: Path.GetTempPath());
         var server = new ServerProcess(name, process, port);
         await server.WaitHealthyAsync(TimeSpan.FromSeconds(90));

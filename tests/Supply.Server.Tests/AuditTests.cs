@@ -23,7 +23,9 @@ public sealed class AuditTests(ServerFixture fixture) : IClassFixture<ServerFixt
         var entries = (await audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { LocationId = loc })).Entries;
 
         Assert.Equal([("a1", "applied"), ("a1", "duplicate"), ("a2", "refused")], entries.Select(e => (e.ReportId, e.Outcome)));
-        Assert.All(entries, e => Assert.StartsWith("anonymous@", e.Caller));
+        Assert.All(entries, e => Assert.Equal("test-superuser", e.Caller));
+        Assert.All(entries, e => Assert.Contains("region-reporter", e.Role));
+        Assert.All(entries, e => Assert.Contains("region:17", e.Scope));
         Assert.All(entries, e => Assert.Equal("submit-report", e.Action));
         Assert.Equal((1, 1L), (entries[0].Lines, entries[0].LocationVersion));
         Assert.Contains("snapshot.lines[0].on_hand", entries[2].Detail);

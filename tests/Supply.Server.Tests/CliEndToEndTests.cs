@@ -21,7 +21,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(["--server", _server.Address, "--retries", "0", .. args], stdout, stderr);
+        var exit = await CliApp.RunAsync(["--server", _server.Address, "--retries", "0", "--token", SupplyServer.SuperuserToken, .. args], stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

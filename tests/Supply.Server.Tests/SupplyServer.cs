@@ -4,7 +4,11 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
+using Grpc.Core;
+using Supply.Contracts.Security;
 using Supply.Contracts.V1;
+using Supply.Domain.Catalog;
+using Supply.Server.Security;
 using Supply.Server;
 
 namespace Supply.Server.Tests;
@@ -28,6 +32,25 @@ public sealed class SupplyServer : IAsyncDisposable
     public string DatabasePath => _dbPath;
     public string Address { get; private set; } = "";
     public GrpcChannel Channel { get; private set; } = null!;
+
+    /// <summary>Every role, every region, and supplier "test-supplier": what tests that are not about access use.</summary>
+    public static readonly string SuperuserToken = SupplyTokens.Mint("test-superuser", Roles.All, Regions.All.Select(r => r.Code), ["test-supplier"]);
+
+    /// <summary>A channel to this server that sends the given bearer token (none when null).</summary>
+    public GrpcChannel ChannelAs(string? token)
+    {
+        var options = new GrpcChannelOptions();
+        if (token is not null)
+        {
+            options.Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", "Bearer " + token);
+                return Task.CompletedTask;
+            }));
+            options.UnsafeUseInsecureChannelCallCredentials = true;
+        }
+        return GrpcChannel.ForAddress(Address, options);
+    }
 
     public Catalog.CatalogClient Catalog => new(Channel);
     public StockReporting.StockReportingClient Reporting => new(Channel);
@@ -56,7 +79,7 @@ public sealed class SupplyServer : IAsyncDisposable
         await _app.StartAsync();
         Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()
             .Replace("[::]", "127.0.0.1");
-        Channel = GrpcChannel.ForAddress(Address);
+        Channel = ChannelAs(SuperuserToken);
     }
 
     public async Task StopAsync()

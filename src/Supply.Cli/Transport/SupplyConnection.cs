@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Grpc.Net.Client;
 using Polly;
 using Supply.Contracts.V1;
@@ -13,12 +14,23 @@ public sealed class SupplyConnection : IDisposable
     private readonly GrpcChannel _channel;
     private readonly ResiliencePipeline _pipeline;
 
-    public SupplyConnection(Uri server, ResilienceSettings settings)
+    public SupplyConnection(Uri server, ResilienceSettings settings, string? token = null)
     {
         Server = server;
         Settings = settings;
         // Cancellation surfaces as OperationCanceledException, so the pipeline's time-out can recognise its own.
-        _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
+        var options = new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true };
+        if (token is { Length: > 0 })
+        {
+            var bearer = CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", "Bearer " + token);
+                return Task.CompletedTask;
+            });
+            options.Credentials = ChannelCredentials.Create(server.Scheme == "https" ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer);
+            options.UnsafeUseInsecureChannelCallCredentials = true; // plaintext h2c on a developer's loopback
+        }
+        _channel = GrpcChannel.ForAddress(server, options);
         _pipeline = SupplyResilience.Build(settings);
         Catalog = new Catalog.CatalogClient(_channel);
         Reporting = new StockReporting.StockReportingClient(_channel);

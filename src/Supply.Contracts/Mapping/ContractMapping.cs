@@ -22,11 +22,12 @@ public static class ContractMapping
     };
 
     public static D.Catalog.Location ToDomain(this Location l) =>
-        new(l.Id, l.Name, (D.Catalog.LocationKind)l.Kind, l.RegionCode, l.MunicipalityCode);
+        new(l.Id, l.Name, (D.Catalog.LocationKind)l.Kind, l.RegionCode, l.MunicipalityCode) { Owner = l.Owner };
 
     public static Location ToContract(this D.Catalog.Location l) => new()
     {
         Id = l.Id, Name = l.Name, Kind = (LocationKind)l.Kind, RegionCode = l.RegionCode, MunicipalityCode = l.MunicipalityCode,
+        Owner = l.Owner,
     };
 
     // ---- reports ----

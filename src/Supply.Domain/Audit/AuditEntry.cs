@@ -13,7 +13,12 @@ public sealed record AuditEntry(
     string Outcome,
     int Lines,
     long LocationVersion,
-    string Detail);
+    string Detail)
+{
+    /// <summary>The caller's roles and scope (regions, suppliers) as they were when it called.</summary>
+    public string Role { get; init; } = "";
+    public string Scope { get; init; } = "";
+}
 
 /// <summary>The append-only audit log; implementations batch appends and return once they are stored.</summary>
 public interface IAuditLog

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Supply.Grains.Catalog;
 using Supply.Server.Grpc;
+using Supply.Server.Security;
 using Supply.Server.Services;
 
 namespace Supply.Server.Extensions;
@@ -13,16 +14,20 @@ public static class GrpcExtensions
     /// <summary>gRPC over HTTP/2 on the configured address (loopback by default), with health and reflection.</summary>
     public static WebApplicationBuilder AddSupplyGrpc(this WebApplicationBuilder builder)
     {
-        var listen = builder.Configuration.GetSection($"{SupplyOptions.Section}:Listen").Get<SupplyOptions.ListenOptions>()
-            ?? new SupplyOptions.ListenOptions();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            // Plaintext gRPC needs an HTTP/2-only endpoint (no TLS to negotiate the protocol).
-            kestrel.Listen(IPAddress.Parse(listen.Address), listen.Port, l => l.Protocols = HttpProtocols.Http2));
+        var options = builder.Configuration.GetSection(SupplyOptions.Section).Get<SupplyOptions>() ?? new SupplyOptions();
+        var listen = options.Listen;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(listen.Address), listen.Port, l =>
+        {
+            // HTTP/2 only: plaintext gRPC has no TLS to negotiate the protocol; with TLS, ALPN picks h2.
+            l.Protocols = HttpProtocols.Http2;
+            l.UseSupplyTls(options);
+        }));
 
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorMappingInterceptor>();
-            o.MaxReceiveMessageSize = 16 * 1024 * 1024; // a 20,000-line report fits
+            o.Interceptors.Add<AuthorizationInterceptor>();
+            o.MaxReceiveMessageSize = options.Limits.MaxMessageBytes; // default 16 MiB: a 20,000-line report fits
         });
         builder.Services.AddGrpcReflection();
         // "" (readiness): the silo answers grain calls. "liveness": the process itself answers, so an
@@ -40,6 +45,7 @@ public static class GrpcExtensions
 
     public static WebApplication MapSupplyGrpc(this WebApplication app)
     {
+        app.UseSupplySecurity();
         app.MapGrpcService<CatalogService>();
         app.MapGrpcService<StockReportingService>();
         app.MapGrpcService<StockQueryService>();

@@ -1,11 +1,14 @@
 using Grpc.Core;
+using Supply.Server.Security;
 
 namespace Supply.Server.Grpc;
 
 /// <summary>Who is calling, as the audit log records it.</summary>
-internal static class CallerIdentity
+internal sealed record CallerIdentity(string Name, string Role, string Scope)
 {
-    /// <summary>The authenticated name when there is one, else "anonymous" and the peer address.</summary>
-    public static string Of(ServerCallContext context) =>
-        context.GetHttpContext().User.Identity is { IsAuthenticated: true, Name: { } name } ? name : $"anonymous@{context.Peer}";
+    /// <summary>The authenticated caller, else "anonymous" and the peer address.</summary>
+    public static CallerIdentity Of(ServerCallContext context) =>
+        Caller.From(context.GetHttpContext().User) is { } caller
+            ? new CallerIdentity(caller.Name, caller.RoleText, caller.ScopeText)
+            : new CallerIdentity($"anonymous@{context.Peer}", "", "");
 }

@@ -27,7 +27,7 @@ public sealed class AuditService(IAuditLog audit, CatalogCache cache, TimeProvid
         response.Entries.AddRange(entries.Select(e => new Contracts.V1.AuditEntry
         {
             At = Timestamp.FromDateTimeOffset(e.At), Caller = e.Caller, Action = e.Action, LocationId = e.LocationId, ReportId = e.ReportId,
-            Outcome = e.Outcome, Lines = e.Lines, LocationVersion = e.LocationVersion, Detail = e.Detail,
+            Outcome = e.Outcome, Lines = e.Lines, LocationVersion = e.LocationVersion, Detail = e.Detail, Role = e.Role, Scope = e.Scope,
         }));
         return response;
     }

@@ -63,13 +63,13 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
         await reader;
     }
 
-    private async Task<Domain.Stock.ReportAck> After(Task previous, StockReport request, string caller)
+    private async Task<Domain.Stock.ReportAck> After(Task previous, StockReport request, CallerIdentity caller)
     {
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return await Submit(request, caller);
     }
 
-    private async Task<Domain.Stock.ReportAck> Submit(StockReport request, string caller)
+    private async Task<Domain.Stock.ReportAck> Submit(StockReport request, CallerIdentity caller)
     {
         var started = time.GetTimestamp();
         var report = request.ToDomain();
@@ -78,8 +78,12 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
             : (await grains.GetGrain<IStockLocationGrain>(report.LocationId).Submit(report.AsImmutable())).Value;
         var outcome = Outcome(ack);
         // Audited before the sender hears back: an acknowledged report is always in the log.
-        await audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller, "submit-report", report.LocationId, report.ReportId, outcome,
-            report.LineCount, ack.LocationVersion, ack.Violations.Count > 0 ? ack.Violations[0].ToString() : ""));
+        await audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller.Name, "submit-report", report.LocationId, report.ReportId, outcome,
+            report.LineCount, ack.LocationVersion, ack.Violations.Count > 0 ? ack.Violations[0].ToString() : "")
+        {
+            Role = caller.Role,
+            Scope = caller.Scope,
+        });
         metrics.Report(outcome, report.LineCount, time.GetElapsedTime(started));
         return ack;
     }

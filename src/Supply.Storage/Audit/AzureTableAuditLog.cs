@@ -62,7 +62,11 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
         {
             result.Add(new AuditEntry(new DateTimeOffset(e.GetInt64("AtTicks")!.Value, TimeSpan.Zero), e.GetString("Caller"), e.GetString("Action"),
                 e.PartitionKey, e.GetString("ReportId"), e.GetString("Outcome"), e.GetInt32("Lines") ?? 0, e.GetInt64("Version") ?? 0,
-                e.GetString("Detail") ?? ""));
+                e.GetString("Detail") ?? "")
+            {
+                Role = e.GetString("Role") ?? "",
+                Scope = e.GetString("Scope") ?? "",
+            });
             // Within one partition rows come in time order; across partitions, collect then sort.
             if (query.LocationId is not null && result.Count >= query.Limit) break;
         }
@@ -105,6 +109,8 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
         ["Lines"] = e.Lines,
         ["Version"] = e.LocationVersion,
         ["Detail"] = e.Detail,
+        ["Role"] = e.Role,
+        ["Scope"] = e.Scope,
     };
 
     [LoggerMessage(LogLevel.Error, "Could not store {Count} audit entries")]

@@ -26,7 +26,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             outcome      TEXT    NOT NULL,
             lines        INTEGER NOT NULL,
             version      INTEGER NOT NULL,
-            detail       TEXT    NOT NULL
+            detail       TEXT    NOT NULL,
+            role         TEXT    NOT NULL DEFAULT '',
+            scope        TEXT    NOT NULL DEFAULT ''
         );
         CREATE INDEX IF NOT EXISTS audit_by_location ON audit_log (location_id, at_utc_ticks);
         CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (at_utc_ticks);
@@ -57,6 +59,13 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         {
             command.CommandText = "PRAGMA journal_mode=WAL;" + Schema;
             command.ExecuteNonQuery();
+            // Files made before role and scope were recorded get the columns added (SQLite has no ADD COLUMN IF NOT EXISTS).
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('audit_log') WHERE name = 'role'";
+            if (Convert.ToInt64(command.ExecuteScalar()) == 0)
+            {
+                command.CommandText = "ALTER TABLE audit_log ADD COLUMN role TEXT NOT NULL DEFAULT ''; ALTER TABLE audit_log ADD COLUMN scope TEXT NOT NULL DEFAULT '';";
+                command.ExecuteNonQuery();
+            }
         }
         _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         return Task.CompletedTask;
@@ -82,7 +91,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail FROM audit_log
+            SELECT at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail, role, scope FROM audit_log
             WHERE at_utc_ticks >= $from AND at_utc_ticks < $to {(query.LocationId is null ? "" : "AND location_id = $loc")}
             ORDER BY at_utc_ticks, seq LIMIT $limit
             """;
@@ -95,7 +104,11 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         while (await reader.ReadAsync(cancellationToken))
         {
             result.Add(new AuditEntry(new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), reader.GetString(1), reader.GetString(2),
-                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7), reader.GetString(8)));
+                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7), reader.GetString(8))
+            {
+                Role = reader.GetString(9),
+                Scope = reader.GetString(10),
+            });
         }
         return result;
     }
@@ -115,10 +128,10 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         using var connection = Open();
         using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO audit_log (at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail)
-            VALUES ($at, $caller, $action, $loc, $report, $outcome, $lines, $version, $detail)
+            INSERT INTO audit_log (at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail, role, scope)
+            VALUES ($at, $caller, $action, $loc, $report, $outcome, $lines, $version, $detail, $role, $scope)
             """;
-        var p = new[] { "$at", "$caller", "$action", "$loc", "$report", "$outcome", "$lines", "$version", "$detail" }
+        var p = new[] { "$at", "$caller", "$action", "$loc", "$report", "$outcome", "$lines", "$version", "$detail", "$role", "$scope" }
             .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
         insert.Prepare();
 
@@ -135,6 +148,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                 {
                     p[0].Value = e.At.UtcTicks; p[1].Value = e.Caller; p[2].Value = e.Action; p[3].Value = e.LocationId;
                     p[4].Value = e.ReportId; p[5].Value = e.Outcome; p[6].Value = e.Lines; p[7].Value = e.LocationVersion; p[8].Value = e.Detail;
+                    p[9].Value = e.Role; p[10].Value = e.Scope;
                     insert.ExecuteNonQuery();
                 }
                 transaction.Commit();

@@ -12,7 +12,7 @@ internal static class DevCommands
     {
         var role = new Option<string[]>("--role") { Description = "Role(s): " + string.Join(", ", Roles), Required = true, AllowMultipleArgumentsPerToken = true };
         role.AcceptOnlyFromAmong(Roles);
-        var region = new Option<string[]>("--region") { Description = "Region code(s) the role applies to (e.g. 12)", HelpName = "CODE" };
+        var region = new Option<string[]>("--region") { Description = "Region code(s) the role applies to (e.g. 12), or 'all'", HelpName = "CODE" };
         var supplier = new Option<string[]>("--supplier") { Description = "Supplier(s) (location owner) a supplier-feed writes for", HelpName = "OWNER" };
         var name = new Option<string>("--name") { Description = "Who the token is for", DefaultValueFactory = _ => "developer" };
         var hours = new Option<int>("--hours") { Description = "Lifetime in hours", DefaultValueFactory = _ => 12 };
@@ -22,7 +22,9 @@ internal static class DevCommands
             "(dotnet run does that); use it as SUPPLY_TOKEN or --token.") { role, region, supplier, name, hours };
         token.SetAction(r =>
         {
-            stdout.WriteLine(SupplyTokens.Mint(r.GetValue(name)!, r.GetValue(role)!, r.GetValue(region), r.GetValue(supplier),
+            var regions = r.GetValue(region) ?? [];
+            if (regions.Contains("all")) regions = [.. Supply.Domain.Catalog.Regions.All.Select(x => x.Code).Order()];
+            stdout.WriteLine(SupplyTokens.Mint(r.GetValue(name)!, r.GetValue(role)!, regions, r.GetValue(supplier),
                 lifetime: TimeSpan.FromHours(Math.Clamp(r.GetValue(hours), 1, 24 * 30))));
             return 0;
         });

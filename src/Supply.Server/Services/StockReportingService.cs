@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using Grpc.Core;
 using Supply.Contracts.Mapping;
 using Supply.Contracts.V1;
@@ -19,8 +20,8 @@ namespace Supply.Server.Services;
 /// Receives reports and hands each to its location grain, which stores it before answering; an
 /// acknowledgement therefore always means "durably stored".
 /// </summary>
-public sealed class StockReportingService(IGrainFactory grains, CatalogCache cache, IAuditLog audit, SupplyMetrics metrics, TimeProvider time)
-    : StockReporting.StockReportingBase
+public sealed class StockReportingService(IGrainFactory grains, CatalogCache cache, IAuditLog audit, SupplyMetrics metrics, TimeProvider time,
+    IOptions<SupplyOptions> options) : StockReporting.StockReportingBase
 {
     /// <summary>Reports of one stream in flight at once: different locations proceed in parallel.</summary>
     internal const int StreamWindow = 64;
@@ -44,8 +45,12 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
             var lastByLocation = new Dictionary<string, Task>(StringComparer.Ordinal);
             try
             {
+                var count = 0;
                 await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
                 {
+                    if (++count > options.Value.Limits.MaxReportsPerStream)
+                        throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                            $"at most {options.Value.Limits.MaxReportsPerStream} reports per stream; open a new stream for the rest"));
                     var previous = lastByLocation.GetValueOrDefault(request.LocationId);
                     var next = previous is null || previous.IsCompleted ? Submit(request, caller) : After(previous, request, caller);
                     lastByLocation[request.LocationId] = next;

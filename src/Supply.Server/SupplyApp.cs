@@ -15,6 +15,7 @@ public static class SupplyApp
         builder.AddSupplySecurity();
         builder.AddSupplyGrpc();
         builder.AddSupplyDemo();
+        builder.AddSupplyFeeds();
 
         var app = builder.Build();
         app.MapSupplyGrpc();

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Supply.Contracts.Security;
 using Supply.Contracts.V1;
 using static Supply.Server.Tests.TestData;
+using FeedsRpc = Supply.Contracts.V1.Feeds;
 
 namespace Supply.Server.Tests;
 
@@ -75,6 +76,8 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ("ListReportingStatus", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
         ("ListReportingStatus", Target.Other, ["coordinator"]),
         ("ListAuditEntries", Target.Own, ["coordinator", "admin"]),
+        ("ListFeedHealth", Target.Own, ["coordinator", "admin"]),
+        ("PullFeedNow", Target.Own, ["admin"]),
     ];
 
     public static TheoryData<string, string, string> Matrix()
@@ -107,7 +110,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
     [Fact]
     public void Every_rpc_of_the_contract_has_an_access_rule_and_is_in_this_matrix()
     {
-        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor };
+        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor, FeedsRpc.Descriptor };
         var methods = services.SelectMany(s => s.Methods.Select(m => (Service: s.FullName, m.Name))).ToList();
         Assert.All(methods, m => Assert.True(Server.Security.AccessPolicy.Covers($"/{m.Service}/{m.Name}"), $"{m.Service}/{m.Name} has no rule"));
         Assert.Equal(methods.Select(m => m.Name).Order(), Rules.Select(r => r.Rpc).Distinct().Order());
@@ -183,6 +186,8 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                 case "GetItemStock": await query.GetItemStockAsync(new GetItemStockRequest { ItemId = Ffp2, RegionCodes = { region } }); break;
                 case "ListReportingStatus": await query.ListReportingStatusAsync(new ListReportingStatusRequest { RegionCode = region }); break;
                 case "ListAuditEntries": await new Audit.AuditClient(channel).ListAuditEntriesAsync(new ListAuditEntriesRequest { From = Timestamp.FromDateTimeOffset(Now.AddDays(-1)) }); break;
+                case "ListFeedHealth": await new FeedsRpc.FeedsClient(channel).ListFeedHealthAsync(new ListFeedHealthRequest()); break;
+                case "PullFeedNow": await new FeedsRpc.FeedsClient(channel).PullFeedNowAsync(new PullFeedNowRequest { Name = "no-such-feed" }); break;
                 default: throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "not in the matrix");
             }
             return StatusCode.OK;

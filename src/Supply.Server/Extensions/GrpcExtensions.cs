@@ -50,6 +50,7 @@ public static class GrpcExtensions
         app.MapGrpcService<StockReportingService>();
         app.MapGrpcService<StockQueryService>();
         app.MapGrpcService<AuditService>();
+        app.MapGrpcService<FeedsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -36,7 +36,7 @@ public static class TelemetryExtensions
             .WithMetrics(m =>
             {
                 m.AddAspNetCoreInstrumentation()
-                    .AddMeter(SupplyMetrics.Name, "Microsoft.Orleans");
+                    .AddMeter(SupplyMetrics.Name, Supply.Feeds.FeedMetrics.MeterName, "Microsoft.Orleans");
                 if (telemetry.Console) m.AddConsoleExporter();
             });
         if (!string.IsNullOrWhiteSpace(otlp))

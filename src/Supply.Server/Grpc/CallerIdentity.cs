@@ -4,7 +4,7 @@ using Supply.Server.Security;
 namespace Supply.Server.Grpc;
 
 /// <summary>Who is calling, as the audit log records it.</summary>
-internal sealed record CallerIdentity(string Name, string Role, string Scope)
+public sealed record CallerIdentity(string Name, string Role, string Scope)
 {
     /// <summary>The authenticated caller, else "anonymous" and the peer address.</summary>
     public static CallerIdentity Of(ServerCallContext context) =>

@@ -27,6 +27,9 @@ public sealed class AccessPolicy(CatalogCache catalog)
         [StockQuery.Descriptor.FindMethodByName("GetItemStock").FullName] = (c, r, _) => ReadRegions(c, ((GetItemStockRequest)r).RegionCodes),
         [StockQuery.Descriptor.FindMethodByName("ListReportingStatus").FullName] = (c, r, _) =>
             ReadRegions(c, ((ListReportingStatusRequest)r).RegionCode is { Length: > 0 } code ? [code] : []),
+        [Contracts.V1.Feeds.Descriptor.FindMethodByName("ListFeedHealth").FullName] = (c, _, _) =>
+            new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) ? null : "feed health is for national coordinators and administrators"),
+        [Contracts.V1.Feeds.Descriptor.FindMethodByName("PullFeedNow").FullName] = (c, _, _) => Role(c, Roles.Admin),
         [Audit.Descriptor.FindMethodByName("ListAuditEntries").FullName] = (c, _, _) =>
             new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) ? null : "the audit log is for national coordinators and administrators"),
     };

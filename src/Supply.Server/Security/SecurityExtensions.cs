@@ -126,13 +126,22 @@ public static class SecurityExtensions
         if (!hasJwt && !hasCertificates)
             throw new InvalidOperationException("Refusing to run unauthenticated outside Development: configure Supply:Auth:Jwt " +
                 "(Authority, or SigningKeys with Issuer and Audience) and/or Supply:Auth:ClientCertificates (TrustedCaPath and Identities).");
-        if (auth.Jwt.SigningKeys.Contains(SupplyTokens.DevelopmentKey))
-            throw new InvalidOperationException("Refusing the well-known development signing key outside Development: configure a key of your own.");
+        if (auth.Jwt.SigningKeys.Any(IsDevelopmentKey))
+            throw new InvalidOperationException("Refusing the well-known development signing key outside Development: configure a key of " +
+                "your own in Supply:Auth:Jwt:SigningKeys.");
         if (auth.Jwt.SigningKeys.Any(k => !IsKey(k)))
             throw new InvalidOperationException("Supply:Auth:Jwt:SigningKeys: every key must be base64 of at least 32 bytes.");
         if (options.Listen.Certificate is not { Path.Length: > 0 } && !options.Listen.AllowPlaintext)
             throw new InvalidOperationException("Refusing plaintext gRPC outside Development: set Supply:Listen:Certificate, or " +
                 "Supply:Listen:AllowPlaintext=true where TLS is terminated in front of the server (a service mesh).");
+    }
+
+    // Compared as key bytes, not text: base64 ignores white space, so "KEY\n" (a secret file) is the same key.
+    private static bool IsDevelopmentKey(string base64)
+    {
+        var buffer = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, buffer, out var length)
+            && buffer.AsSpan(0, length).SequenceEqual(Convert.FromBase64String(SupplyTokens.DevelopmentKey));
     }
 
     private static bool IsKey(string base64)

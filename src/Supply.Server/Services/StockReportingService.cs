@@ -3,14 +3,7 @@ using Microsoft.Extensions.Options;
 using Grpc.Core;
 using Supply.Contracts.Mapping;
 using Supply.Contracts.V1;
-using Supply.Domain;
-using AuditEntry = Supply.Domain.Audit.AuditEntry;
-using Supply.Domain.Audit;
-using Supply.Domain.Stock;
-using Supply.Grains.Catalog;
-using Supply.Grains.Stock;
 using Supply.Server.Grpc;
-using Supply.Server.Telemetry;
 using ReportAck = Supply.Contracts.V1.ReportAck;
 using StockReport = Supply.Contracts.V1.StockReport;
 
@@ -20,8 +13,7 @@ namespace Supply.Server.Services;
 /// Receives reports and hands each to its location grain, which stores it before answering; an
 /// acknowledgement therefore always means "durably stored".
 /// </summary>
-public sealed class StockReportingService(IGrainFactory grains, CatalogCache cache, IAuditLog audit, SupplyMetrics metrics, TimeProvider time,
-    IOptions<SupplyOptions> options) : StockReporting.StockReportingBase
+public sealed class StockReportingService(ReportIntake intake, IOptions<SupplyOptions> options) : StockReporting.StockReportingBase
 {
     /// <summary>Reports of one stream in flight at once: different locations proceed in parallel.</summary>
     internal const int StreamWindow = 64;
@@ -74,45 +66,5 @@ public sealed class StockReportingService(IGrainFactory grains, CatalogCache cac
         return await Submit(request, caller);
     }
 
-    private async Task<Domain.Stock.ReportAck> Submit(StockReport request, CallerIdentity caller)
-    {
-        var started = time.GetTimestamp();
-        var report = request.ToDomain();
-        var ack = await RouteableViolations(report) is { Count: > 0 } violations
-            ? Domain.Stock.ReportAck.Rejected(report.ReportId, report.LocationId, violations)
-            : (await grains.GetGrain<IStockLocationGrain>(report.LocationId).Submit(report.AsImmutable())).Value;
-        var outcome = Outcome(ack);
-        // Audited before the sender hears back: an acknowledged report is always in the log.
-        await audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller.Name, "submit-report", report.LocationId, report.ReportId, outcome,
-            report.LineCount, ack.LocationVersion, ack.Violations.Count > 0 ? ack.Violations[0].ToString() : "")
-        {
-            Role = caller.Role,
-            Scope = caller.Scope,
-        });
-        metrics.Report(outcome, report.LineCount, time.GetElapsedTime(started));
-        return ack;
-    }
-
-    /// <summary>
-    /// Refuses, before any grain is activated, a report that cannot name a known location: junk ids
-    /// must not create activations. Everything else is the grain's (and the domain's) to judge.
-    /// </summary>
-    private async Task<IReadOnlyList<Violation>> RouteableViolations(Domain.Stock.StockReport report)
-    {
-        var v = new Violations();
-        ReportValidator.CheckHeader(report, v);
-        if (v.Any) return v.Items;
-        var book = await cache.GetAsync();
-        if (book.TryGetLocation(report.LocationId, out _)) return [];
-        if (await cache.RefreshAsync(book.Version) && (await cache.GetAsync()).TryGetLocation(report.LocationId, out _)) return [];
-        return [new Violation("location_id", $"unknown location '{report.LocationId}'; register it first")];
-    }
-
-    private static string Outcome(Domain.Stock.ReportAck ack) => ack switch
-    {
-        { Outcome: Domain.Stock.ReportOutcome.Rejected } => "refused",
-        { Duplicate: true } => "duplicate",
-        { Outcome: Domain.Stock.ReportOutcome.Historical } => "historical",
-        _ => "applied",
-    };
+    private Task<Domain.Stock.ReportAck> Submit(StockReport request, CallerIdentity caller) => intake.SubmitAsync(request.ToDomain(), caller);
 }

@@ -1,0 +1,136 @@
+using Supply.Domain.Catalog;
+using Supply.Domain.Coverage;
+using Supply.Domain.Stock;
+
+namespace Supply.Domain.Scenarios;
+
+/// <summary>
+/// A place stock can come from. <see cref="LeadTimeDays"/> overrides the lead time of its tier
+/// (suppliers each have their own).
+/// </summary>
+public sealed record SourceLocation(string LocationId, string RegionCode, string HealthcareRegion, LocationKind Kind, int? LeadTimeDays = null)
+{
+    public static SourceLocation From(Location location, int? leadTimeDays = null) =>
+        new(location.Id, location.RegionCode, HealthcareRegions.Of(location), location.Kind, leadTimeDays);
+
+    /// <summary>Stockpiles and suppliers are national: they have no region reserve and no ordinary consumption.</summary>
+    public bool IsRegional => Kind is not (LocationKind.NationalStockpile or LocationKind.Supplier);
+}
+
+/// <summary>Usable units of an item at a location when the scenario starts.</summary>
+public sealed record StockAvailable(string LocationId, string ItemId, long Quantity);
+
+/// <summary>A region's ordinary (everyday) use of an item, units per day.</summary>
+public sealed record OrdinaryConsumption(string RegionCode, string ItemId, double PerDay);
+
+/// <summary>An item and its substitution group (empty: none), so group demand knows which items may meet it.</summary>
+public sealed record ScenarioItem(string ItemId, string SubstitutionGroup);
+
+/// <summary>Everything the engine needs: plain data, no I/O.</summary>
+public sealed record ScenarioInput(
+    Scenario Scenario,
+    IReadOnlyList<SourceLocation> Locations,
+    IReadOnlyList<StockAvailable> Stock,
+    IReadOnlyList<OrdinaryConsumption> Ordinary,
+    IReadOnlyList<ScenarioItem> Items,
+    IReadOnlyList<DeliveryReduction> Reductions)
+{
+    /// <summary>
+    /// Builds the input from the domain's own views: usable stock on the scenario's start date
+    /// (<see cref="UsableStock"/>), ordinary consumption = the sum of the reported daily consumption of each
+    /// region's regional locations. <paramref name="leadTimeDays"/> gives per-location lead times (suppliers).
+    /// </summary>
+    public static ScenarioInput FromStock(
+        Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IEnumerable<LocationStockView> stock,
+        IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null)
+    {
+        var sources = locations.Select(l => SourceLocation.From(l, leadTimeDays is not null && leadTimeDays.TryGetValue(l.Id, out var d) ? d : null))
+            .ToList();
+        var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
+        var available = new List<StockAvailable>();
+        var ordinary = new SortedDictionary<(string Region, string Item), double>();
+        foreach (var view in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
+        {
+            if (!byId.TryGetValue(view.LocationId, out var source)) continue;
+            foreach (var line in view.Items)
+            {
+                var usable = UsableStock.Of(line, scenario.Start).Usable;
+                if (usable > 0) available.Add(new StockAvailable(view.LocationId, line.ItemId, usable));
+                if (source.IsRegional && line.AverageDailyConsumption > 0)
+                    ordinary[(source.RegionCode, line.ItemId)] = ordinary.GetValueOrDefault((source.RegionCode, line.ItemId)) + line.AverageDailyConsumption;
+            }
+        }
+        return new ScenarioInput(scenario, sources, available,
+            ordinary.Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
+            items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
+            reductions?.ToList() ?? []);
+    }
+
+    /// <summary>All violations of the input; field names are those of the scenario file.</summary>
+    public IReadOnlyList<Violation> Validate()
+    {
+        var v = new Violations();
+        Scenario.Validate(v);
+        for (var i = 0; i < Scenario.Profiles.Count; i++) Scenario.ValidateProfile(Scenario.Profiles[i], v, $"profiles[{i}]");
+
+        var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        for (var i = 0; i < Locations.Count; i++)
+        {
+            var l = Locations[i];
+            var p = $"locations[{i}]";
+            if (!LocationId.IsValid(l.LocationId, out var why)) v.Add($"{p}.id", why);
+            else v.Check(locations.TryAdd(l.LocationId, l), $"{p}.id", $"'{Text.Clip(l.LocationId)}' is listed twice");
+            v.Check(Regions.IsRegionCode(l.RegionCode), $"{p}.region", $"'{Text.Clip(l.RegionCode)}' is not a Swedish region code");
+            v.Check(Enum.IsDefined(l.Kind) && l.Kind != LocationKind.Unspecified, $"{p}.kind", "must be a known location kind");
+            v.Check(l.LeadTimeDays is null or >= 0 and <= Scenario.MaxLeadTimeDays, $"{p}.lead_time_days", $"must be 0 to {Scenario.MaxLeadTimeDays}");
+            if (v.Items.Count >= Limits.MaxViolations) break;
+        }
+
+        var stockKeys = new HashSet<(string, string)>();
+        for (var i = 0; i < Stock.Count && v.Items.Count < Limits.MaxViolations; i++)
+        {
+            var s = Stock[i];
+            var p = $"stock[{i}]";
+            v.Check(locations.ContainsKey(s.LocationId), $"{p}.location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
+            if (!ItemId.IsValid(s.ItemId, out var why)) v.Add($"{p}.item", why);
+            v.Check(s.Quantity is >= 0 and <= Limits.MaxQuantity, $"{p}.quantity", "must be a whole number, not negative");
+            v.Check(stockKeys.Add((s.LocationId, s.ItemId)), $"{p}", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
+        }
+
+        var ordinaryKeys = new HashSet<(string, string)>();
+        for (var i = 0; i < Ordinary.Count && v.Items.Count < Limits.MaxViolations; i++)
+        {
+            var o = Ordinary[i];
+            var p = $"ordinary_consumption[{i}]";
+            v.Check(Regions.IsRegionCode(o.RegionCode), $"{p}.region", $"'{Text.Clip(o.RegionCode)}' is not a Swedish region code");
+            if (!ItemId.IsValid(o.ItemId, out var why)) v.Add($"{p}.item", why);
+            v.Check(double.IsFinite(o.PerDay) && o.PerDay is >= 0 and <= 1e12, $"{p}.per_day", "must be a finite number, not negative");
+            v.Check(ordinaryKeys.Add((o.RegionCode, o.ItemId)), $"{p}", $"region {Text.Clip(o.RegionCode)} and '{Text.Clip(o.ItemId)}' are listed twice");
+        }
+
+        var itemIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Items.Count && v.Items.Count < Limits.MaxViolations; i++)
+        {
+            var it = Items[i];
+            if (!ItemId.IsValid(it.ItemId, out var why)) v.Add($"items[{i}].id", why);
+            else v.Check(itemIds.Add(it.ItemId), $"items[{i}].id", $"'{Text.Clip(it.ItemId)}' is listed twice");
+            v.Check(it.SubstitutionGroup.Length == 0 || Text.IsToken(it.SubstitutionGroup, 64), $"items[{i}].group",
+                "must be a token of at most 64 characters without spaces");
+        }
+
+        for (var i = 0; i < Reductions.Count && v.Items.Count < Limits.MaxViolations; i++)
+        {
+            var r = Reductions[i];
+            var p = $"delivery_reductions[{i}]";
+            if (!ItemId.IsValid(r.ItemId, out var why)) v.Add($"{p}.item", why);
+            v.Check(r.From <= r.To, $"{p}.to", "must not be before 'from'");
+            v.Check(r.Factor.HasValue != r.Quantity.HasValue, p, "give exactly one of 'factor' and 'quantity'");
+            v.Check(r.Factor is null || (double.IsFinite(r.Factor.Value) && r.Factor is >= 0 and <= 1), $"{p}.factor", "must be from 0 to 1");
+            v.Check(r.Quantity is null or >= 0 and <= Limits.MaxQuantity, $"{p}.quantity", "must be a whole number, not negative");
+            if (r.SupplierLocationId.Length > 0)
+                v.Check(locations.TryGetValue(r.SupplierLocationId, out var s) && s.Kind == LocationKind.Supplier, $"{p}.supplier",
+                    $"'{Text.Clip(r.SupplierLocationId)}' is not a supplier location");
+        }
+        return v.Items;
+    }
+}

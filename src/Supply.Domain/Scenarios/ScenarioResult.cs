@@ -1,0 +1,77 @@
+namespace Supply.Domain.Scenarios;
+
+/// <summary>Units per source tier.</summary>
+public sealed record TierQuantities(long OwnRegion, long SameHealthcareRegion, long OtherRegions, long NationalStockpile, long Suppliers)
+{
+    public static readonly TierQuantities Zero = new(0, 0, 0, 0, 0);
+
+    public long Total => OwnRegion + SameHealthcareRegion + OtherRegions + NationalStockpile + Suppliers;
+
+    public long this[SourceTier tier] => tier switch
+    {
+        SourceTier.OwnRegion => OwnRegion,
+        SourceTier.SameHealthcareRegion => SameHealthcareRegion,
+        SourceTier.OtherRegions => OtherRegions,
+        SourceTier.NationalStockpile => NationalStockpile,
+        SourceTier.Suppliers => Suppliers,
+        _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, "not a source tier"),
+    };
+
+    public static TierQuantities From(long[] byTier) => new(byTier[0], byTier[1], byTier[2], byTier[3], byTier[4]);
+
+    public static TierQuantities operator +(TierQuantities a, TierQuantities b) => new(a.OwnRegion + b.OwnRegion,
+        a.SameHealthcareRegion + b.SameHealthcareRegion, a.OtherRegions + b.OtherRegions,
+        a.NationalStockpile + b.NationalStockpile, a.Suppliers + b.Suppliers);
+}
+
+/// <summary>One day of one result line.</summary>
+public sealed record ScenarioDay(int Day, long Demand, long Met, long Shortfall);
+
+/// <summary>Casualty demand for one supply in one region over the horizon, and where it was met from.</summary>
+public sealed record ScenarioLine(
+    string RegionCode, SupplyRef Supply, long Demand, TierQuantities MetBy, long Shortfall, int? FirstDayShort,
+    IReadOnlyList<ScenarioDay> Days)
+{
+    public long Met => MetBy.Total;
+
+    /// <summary>Met / demand; 1 when there was no demand.</summary>
+    public double CoverageRatio => Demand == 0 ? 1 : (double)Met / Demand;
+}
+
+/// <summary>
+/// One entry of the transfer plan: units of an item from a location to a region, used on <see cref="Day"/>
+/// (<see cref="Date"/>), sent on <see cref="DispatchDay"/> = day − lead time. Own-region entries
+/// (from region = to region) are stock used where it is.
+/// </summary>
+public sealed record Transfer(
+    int Day, DateOnly Date, int DispatchDay, string FromLocationId, string FromRegion, string ToRegion, string ItemId, long Quantity,
+    SourceTier Tier, SupplyRef For);
+
+/// <summary>A region's ordinary consumption of an item over the horizon, the part its own stock met, and its reserve.</summary>
+public sealed record OrdinaryLine(string RegionCode, string ItemId, long Consumption, long Met, long Unmet, long Reserve);
+
+public enum DrawKind { Ordinary = 0, Transfer = 1 }
+
+/// <summary>Stock taken from a location, in the order the engine took it (recorded only on request).</summary>
+public sealed record StockDraw(int Day, DrawKind Kind, string LocationId, string ItemId, long Quantity);
+
+public sealed record ScenarioTotals(long Demand, TierQuantities MetBy, long Shortfall)
+{
+    public long Met => MetBy.Total;
+    public double CoverageRatio => Demand == 0 ? 1 : (double)Met / Demand;
+}
+
+public sealed record ScenarioResult(
+    string ScenarioId,
+    DateOnly Start,
+    int HorizonDays,
+    ScenarioTotals Totals,
+    IReadOnlyList<ScenarioLine> Lines,
+    IReadOnlyList<Transfer> Transfers,
+    IReadOnlyList<OrdinaryLine> Ordinary,
+    IReadOnlyList<StockDraw> Draws);
+
+public sealed record ScenarioOptions(bool RecordDraws = false)
+{
+    public static readonly ScenarioOptions Default = new();
+}

@@ -78,6 +78,9 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ("ListAuditEntries", Target.Own, ["coordinator", "admin"]),
         ("ListFeedHealth", Target.Own, ["coordinator", "admin"]),
         ("PullFeedNow", Target.Own, ["admin"]),
+        ("PublishShortageNotice", Target.Own, ["supplier-acme", "admin"]),
+        ("ListShortageNotices", Target.Own, ["reporter-12", "supplier-acme", "coordinator", "reader-12", "admin"]),
+        ("RunScenario", Target.Own, ["coordinator"]),
     ];
 
     public static TheoryData<string, string, string> Matrix()
@@ -110,7 +113,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
     [Fact]
     public void Every_rpc_of_the_contract_has_an_access_rule_and_is_in_this_matrix()
     {
-        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor, FeedsRpc.Descriptor };
+        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor, FeedsRpc.Descriptor, ShortageNotices.Descriptor, Scenarios.Descriptor };
         var methods = services.SelectMany(s => s.Methods.Select(m => (Service: s.FullName, m.Name))).ToList();
         Assert.All(methods, m => Assert.True(Server.Security.AccessPolicy.Covers($"/{m.Service}/{m.Name}"), $"{m.Service}/{m.Name} has no rule"));
         Assert.Equal(methods.Select(m => m.Name).Order(), Rules.Select(r => r.Rpc).Distinct().Order());
@@ -187,6 +190,14 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                 case "ListReportingStatus": await query.ListReportingStatusAsync(new ListReportingStatusRequest { RegionCode = region }); break;
                 case "ListAuditEntries": await new Audit.AuditClient(channel).ListAuditEntriesAsync(new ListAuditEntriesRequest { From = Timestamp.FromDateTimeOffset(Now.AddDays(-1)) }); break;
                 case "ListFeedHealth": await new FeedsRpc.FeedsClient(channel).ListFeedHealthAsync(new ListFeedHealthRequest()); break;
+                case "PublishShortageNotice":
+                    await new ShortageNotices.ShortageNoticesClient(channel).PublishShortageNoticeAsync(new ShortageNotice
+                    {
+                        Id = "matrix", ItemId = Ffp2, From = "2026-01-01", To = "2026-02-01", Source = "lakemedelsverket",
+                    });
+                    break;
+                case "ListShortageNotices": await new ShortageNotices.ShortageNoticesClient(channel).ListShortageNoticesAsync(new ListShortageNoticesRequest()); break;
+                case "RunScenario": await new Scenarios.ScenariosClient(channel).RunScenarioAsync(new RunScenarioRequest { Document = "id: [" }); break;
                 case "PullFeedNow": await new FeedsRpc.FeedsClient(channel).PullFeedNowAsync(new PullFeedNowRequest { Name = "no-such-feed" }); break;
                 default: throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "not in the matrix");
             }

@@ -51,6 +51,8 @@ public static class GrpcExtensions
         app.MapGrpcService<StockQueryService>();
         app.MapGrpcService<AuditService>();
         app.MapGrpcService<FeedsService>();
+        app.MapGrpcService<ShortageNoticesService>();
+        app.MapGrpcService<ScenariosService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

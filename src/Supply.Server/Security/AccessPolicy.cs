@@ -30,6 +30,10 @@ public sealed class AccessPolicy(CatalogCache catalog)
         [Contracts.V1.Feeds.Descriptor.FindMethodByName("ListFeedHealth").FullName] = (c, _, _) =>
             new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) ? null : "feed health is for national coordinators and administrators"),
         [Contracts.V1.Feeds.Descriptor.FindMethodByName("PullFeedNow").FullName] = (c, _, _) => Role(c, Roles.Admin),
+        [ShortageNotices.Descriptor.FindMethodByName("PublishShortageNotice").FullName] = (c, _, _) =>
+            new(c.Is(Roles.Admin) || c.Is(Roles.SupplierFeed) ? null : "needs the admin or supplier-feed role"),
+        [ShortageNotices.Descriptor.FindMethodByName("ListShortageNotices").FullName] = (c, _, _) => AnyRole(c),
+        [Scenarios.Descriptor.FindMethodByName("RunScenario").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),
         [Audit.Descriptor.FindMethodByName("ListAuditEntries").FullName] = (c, _, _) =>
             new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) ? null : "the audit log is for national coordinators and administrators"),
     };
@@ -43,6 +47,8 @@ public sealed class AccessPolicy(CatalogCache catalog)
         Catalog.Descriptor.FindMethodByName("RegisterLocations").FullName,
         StockReporting.Descriptor.FindMethodByName("SubmitReport").FullName,
         StockReporting.Descriptor.FindMethodByName("StreamReports").FullName,
+        ShortageNotices.Descriptor.FindMethodByName("PublishShortageNotice").FullName,
+        Contracts.V1.Feeds.Descriptor.FindMethodByName("PullFeedNow").FullName,
     };
 
     /// <summary>Probes and tooling that must work without a token (Kubernetes' gRPC probes send none).</summary>

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Grpc.Core;
+using Supply.Contracts.V1;
+using Supply.Domain.Scenarios;
+using Supply.Grains.Catalog;
+using Supply.Grains.Shortages;
+using Supply.Grains.Stock;
+using D = Supply.Domain.Scenarios;
+
+namespace Supply.Server.Services;
+
+/// <summary>
+/// Runs scenario files with the domain's engine. A file without stock data of its own runs against the
+/// current stock of every location, with the active shortage notices lowering supplier deliveries.
+/// </summary>
+public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache) : Scenarios.ScenariosBase
+{
+    public override async Task<Contracts.V1.ScenarioResult> RunScenario(RunScenarioRequest request, ServerCallContext context)
+    {
+        var document = ScenarioFile.Parse(request.Document); // bad files: INVALID_ARGUMENT naming path and line
+        ScenarioInput input;
+        var notices = 0;
+        if (document.HasData)
+        {
+            input = document.ToInput();
+        }
+        else
+        {
+            var book = await cache.GetAsync();
+            var views = await Task.WhenAll(book.Locations.Keys.Select(id => grains.GetGrain<IStockLocationGrain>(id).GetStock(null)));
+            var horizonEnd = document.Scenario.Start.AddDays(document.Scenario.HorizonDays);
+            var reductions = (await grains.GetGrain<IShortageNoticesGrain>(ShortageNoticesService.GrainKey).List()).Value
+                .Where(n => n.From < horizonEnd && n.To >= document.Scenario.Start)
+                .Select(n => n.ToReduction()).ToList();
+            notices = reductions.Count;
+            input = ScenarioInput.FromStock(document.Scenario, book.Locations.Values, book.Items.Values, views.Select(v => v.Value),
+                document.Reductions.Concat(reductions));
+        }
+        var result = ScenarioEngine.Run(input);
+        return ToContract(result, live: !document.HasData, notices);
+    }
+
+    private static Contracts.V1.ScenarioResult ToContract(D.ScenarioResult r, bool live, int notices)
+    {
+        var response = new Contracts.V1.ScenarioResult
+        {
+            ScenarioId = r.ScenarioId, Start = r.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), HorizonDays = r.HorizonDays,
+            Totals = new Contracts.V1.ScenarioTotals
+            {
+                Demand = r.Totals.Demand, MetBy = Tiers(r.Totals.MetBy), Met = r.Totals.Met, Shortfall = r.Totals.Shortfall,
+                CoverageRatio = r.Totals.CoverageRatio,
+            },
+            LiveStock = live,
+            ShortageNoticesApplied = notices,
+        };
+        response.Lines.AddRange(r.Lines.Select(l =>
+        {
+            var line = new Contracts.V1.ScenarioLine
+            {
+                RegionCode = l.RegionCode, SupplyKind = l.Supply.Kind == SupplyKind.Item ? "item" : "group", SupplyId = l.Supply.Id,
+                Demand = l.Demand, MetBy = Tiers(l.MetBy), Shortfall = l.Shortfall, CoverageRatio = l.CoverageRatio,
+            };
+            if (l.FirstDayShort is { } day) line.FirstDayShort = day;
+            return line;
+        }));
+        response.Transfers.AddRange(r.Transfers.Select(t => new Contracts.V1.Transfer
+        {
+            Day = t.Day, Date = t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DispatchDay = t.DispatchDay,
+            FromLocationId = t.FromLocationId, FromRegion = t.FromRegion, ToRegion = t.ToRegion, ItemId = t.ItemId, Quantity = t.Quantity,
+            Tier = t.Tier switch
+            {
+                SourceTier.OwnRegion => "own-region",
+                SourceTier.SameHealthcareRegion => "same-healthcare-region",
+                SourceTier.OtherRegions => "other-regions",
+                SourceTier.NationalStockpile => "national-stockpile",
+                _ => "suppliers",
+            },
+        }));
+        return response;
+    }
+
+    private static Contracts.V1.TierQuantities Tiers(D.TierQuantities q) => new()
+    {
+        OwnRegion = q.OwnRegion, SameHealthcareRegion = q.SameHealthcareRegion, OtherRegions = q.OtherRegions,
+        NationalStockpile = q.NationalStockpile, Suppliers = q.Suppliers,
+    };
+}

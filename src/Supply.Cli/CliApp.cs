@@ -29,6 +29,8 @@ public static class CliApp
             QueryCommands.Status(kit),
             QueryCommands.History(kit),
             DemoCommand.Create(kit),
+            ScenarioCommands.Scenario(kit),
+            ScenarioCommands.Shortages(kit),
             DevCommands.Create(stdout),
         };
         return root;

@@ -99,6 +99,22 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Contains("npl:00000000000000", err);
     }
 
+    [Fact]
+    public async Task A_library_scenario_runs_on_the_demo_stock_from_the_command_line()
+    {
+        await Supply("demo");
+        var example = Directory.GetFiles(Path.Combine(global::Supply.Testing.RepoPaths.Root, "docs", "scenarios", "examples"), "*.yaml").Order().First();
+
+        var (exit, output, err) = await Supply("scenario", "run", example, "--transfers");
+
+        Assert.True(exit == 0, err);
+        Assert.Contains("current national stock", output);
+        Assert.Contains("demand", output);
+        (exit, output, _) = await Supply("shortages", "list");
+        Assert.Equal(0, exit);
+        Assert.Contains("ITEM", output);
+    }
+
     private string Write(string name, string content)
     {
         var path = Path.Combine(_dir, name);

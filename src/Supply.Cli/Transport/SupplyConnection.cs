@@ -35,6 +35,8 @@ public sealed class SupplyConnection : IDisposable
         Catalog = new Catalog.CatalogClient(_channel);
         Reporting = new StockReporting.StockReportingClient(_channel);
         Query = new StockQuery.StockQueryClient(_channel);
+        Scenarios = new Scenarios.ScenariosClient(_channel);
+        Shortages = new ShortageNotices.ShortageNoticesClient(_channel);
     }
 
     public Uri Server { get; }
@@ -42,6 +44,8 @@ public sealed class SupplyConnection : IDisposable
     public Catalog.CatalogClient Catalog { get; }
     public StockReporting.StockReportingClient Reporting { get; }
     public StockQuery.StockQueryClient Query { get; }
+    public Scenarios.ScenariosClient Scenarios { get; }
+    public ShortageNotices.ShortageNoticesClient Shortages { get; }
 
     /// <summary>Runs one call (or one whole stream) through the pipeline; <paramref name="call"/> must honour its token.</summary>
     public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>

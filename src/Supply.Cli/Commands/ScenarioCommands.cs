@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Supply.Cli.Output;
+using V1 = Supply.Contracts.V1;
+
+namespace Supply.Cli.Commands;
+
+/// <summary><c>supply scenario run FILE</c> and <c>supply shortages list</c>.</summary>
+internal static class ScenarioCommands
+{
+    public static Command Scenario(CommandKit kit)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "Scenario file, YAML or JSON (see docs/scenarios/README.md)" };
+        var transfers = new Option<bool>("--transfers") { Description = "Also print the transfer plan" };
+        var json = kit.JsonOption();
+        var run = new Command("run", "Evaluate a mass-casualty scenario: demand, where it is met from, what falls short") { file, transfers, json };
+        kit.SetAction(run, async (ctx, r, ct) =>
+        {
+            string document;
+            try { document = await File.ReadAllTextAsync(r.GetValue(file)!.FullName, ct); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ctx.InputError($"cannot read {r.GetValue(file)!.FullName}: {e.Message}"); }
+            using var conn = ctx.Connect();
+            var result = await conn.CallAsync(c => conn.Scenarios.RunScenarioAsync(new V1.RunScenarioRequest { Document = document }, cancellationToken: c).ResponseAsync, ct);
+            if (r.GetValue(json)) { JsonOut.Write(ctx.Out, result); return ExitCodes.Ok; }
+
+            ctx.Out.WriteLine($"{result.ScenarioId}: {result.HorizonDays} days from {result.Start}, on " +
+                              (result.LiveStock ? $"current national stock ({result.ShortageNoticesApplied} shortage notices applied)" : "the file's own data"));
+            var t = result.Totals;
+            ctx.Out.WriteLine($"demand {Fmt.N(t.Demand)}, met {Fmt.N(t.Met)} ({t.CoverageRatio:P1}), shortfall {Fmt.N(t.Shortfall)}");
+            var table = new Table("REGION", "SUPPLY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED")
+                .Right("DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED");
+            foreach (var l in result.Lines)
+                table.Add(l.RegionCode, $"{l.SupplyKind} {l.SupplyId}", Fmt.N(l.Demand), Fmt.N(l.MetBy.OwnRegion), Fmt.N(l.MetBy.SameHealthcareRegion),
+                    Fmt.N(l.MetBy.OtherRegions), Fmt.N(l.MetBy.NationalStockpile), Fmt.N(l.MetBy.Suppliers), Fmt.N(l.Shortfall),
+                    l.HasFirstDayShort ? l.FirstDayShort.ToString() : "-", l.CoverageRatio.ToString("P0"));
+            table.WriteTo(ctx.Out);
+            if (r.GetValue(transfers))
+            {
+                var plan = new Table("DAY", "DATE", "FROM", "FROM REGION", "TO REGION", "ITEM", "QUANTITY", "TIER").Right("DAY", "QUANTITY");
+                foreach (var x in result.Transfers.Where(x => x.FromRegion != x.ToRegion))
+                    plan.Add(x.Day.ToString(), x.Date, x.FromLocationId, x.FromRegion, x.ToRegion, x.ItemId, Fmt.N(x.Quantity), x.Tier);
+                plan.WriteTo(ctx.Out);
+            }
+            return ExitCodes.Ok;
+        });
+        return new Command("scenario", "Mass-casualty scenarios") { run };
+    }
+
+    public static Command Shortages(CommandKit kit)
+    {
+        var item = new Option<string?>("--item") { Description = "Only this item", HelpName = "ITEM" };
+        var activeOn = new Option<string?>("--active-on") { Description = "Only notices active on this date (YYYY-MM-DD)", HelpName = "DATE" };
+        var json = kit.JsonOption();
+        var list = new Command("list", "Shortage notices (restnoteringar)") { item, activeOn, json };
+        kit.SetAction(list, async (ctx, r, ct) =>
+        {
+            using var conn = ctx.Connect();
+            var request = new V1.ListShortageNoticesRequest { ItemId = r.GetValue(item) ?? "", ActiveOn = r.GetValue(activeOn) ?? "" };
+            var reply = await conn.CallAsync(c => conn.Shortages.ListShortageNoticesAsync(request, cancellationToken: c).ResponseAsync, ct);
+            if (r.GetValue(json)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
+            var table = new Table("ID", "ITEM", "FROM", "TO", "SOURCE", "DELIVERIES", "ALTERNATIVES", "REASON");
+            foreach (var n in reply.Notices)
+                table.Add(n.Id, n.ItemId, n.From, n.To, n.Source,
+                    n.HasDeliveryFactor ? $"x{n.DeliveryFactor:0.##}" : n.HasDeliveryQuantity ? $"-{Fmt.N(n.DeliveryQuantity)}/day" : "none",
+                    string.Join(" ", n.Alternatives), Fmt.Clip(n.Reason, 40));
+            table.WriteTo(ctx.Out);
+            return ExitCodes.Ok;
+        });
+        return new Command("shortages", "Shortage notices") { list };
+    }
+}

@@ -33,6 +33,7 @@ public static class CliApp
             ScenarioCommands.Shortages(kit),
             DevCommands.Create(stdout),
         };
+        foreach (var command in CoverageCommands.Create(kit)) root.Add(command);
         return root;
     }
 

@@ -5,6 +5,7 @@ using Supply.Contracts.Security;
 using Supply.Contracts.V1;
 using static Supply.Server.Tests.TestData;
 using FeedsRpc = Supply.Contracts.V1.Feeds;
+using CoverageRpc = Supply.Contracts.V1.Coverage;
 
 namespace Supply.Server.Tests;
 
@@ -81,6 +82,13 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ("PublishShortageNotice", Target.Own, ["supplier-acme", "admin"]),
         ("ListShortageNotices", Target.Own, ["reporter-12", "supplier-acme", "coordinator", "reader-12", "admin"]),
         ("RunScenario", Target.Own, ["coordinator"]),
+        ("GetCoverage", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("GetCoverage", Target.Other, ["coordinator"]),
+        ("ListShortfalls", Target.Own, ["coordinator"]),
+        ("ListStaleLocations", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("ListStaleLocations", Target.Other, ["coordinator"]),
+        ("WatchAlerts", Target.Own, ["coordinator"]),
+        ("RebuildAggregates", Target.Own, ["admin"]),
     ];
 
     public static TheoryData<string, string, string> Matrix()
@@ -113,7 +121,7 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
     [Fact]
     public void Every_rpc_of_the_contract_has_an_access_rule_and_is_in_this_matrix()
     {
-        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor, FeedsRpc.Descriptor, ShortageNotices.Descriptor, Scenarios.Descriptor };
+        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor, FeedsRpc.Descriptor, ShortageNotices.Descriptor, Scenarios.Descriptor, CoverageRpc.Descriptor };
         var methods = services.SelectMany(s => s.Methods.Select(m => (Service: s.FullName, m.Name))).ToList();
         Assert.All(methods, m => Assert.True(Server.Security.AccessPolicy.Covers($"/{m.Service}/{m.Name}"), $"{m.Service}/{m.Name} has no rule"));
         Assert.Equal(methods.Select(m => m.Name).Order(), Rules.Select(r => r.Rpc).Distinct().Order());
@@ -198,6 +206,14 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                     break;
                 case "ListShortageNotices": await new ShortageNotices.ShortageNoticesClient(channel).ListShortageNoticesAsync(new ListShortageNoticesRequest()); break;
                 case "RunScenario": await new Scenarios.ScenariosClient(channel).RunScenarioAsync(new RunScenarioRequest { Document = "id: [" }); break;
+                case "GetCoverage": await new CoverageRpc.CoverageClient(channel).GetCoverageAsync(new GetCoverageRequest { RegionCodes = { region } }); break;
+                case "ListShortfalls": await new CoverageRpc.CoverageClient(channel).ListShortfallsAsync(new ListShortfallsRequest { ThresholdDays = 7 }); break;
+                case "ListStaleLocations": await new CoverageRpc.CoverageClient(channel).ListStaleLocationsAsync(new ListStaleLocationsRequest { RegionCode = region }); break;
+                case "WatchAlerts":
+                    using (var watch = new CoverageRpc.CoverageClient(channel).WatchAlerts(new WatchAlertsRequest { ThresholdDays = 7 }))
+                        await foreach (var _ in watch.ResponseStream.ReadAllAsync()) { }
+                    break;
+                case "RebuildAggregates": await new CoverageRpc.CoverageClient(channel).RebuildAggregatesAsync(new RebuildAggregatesRequest()); break;
                 case "PullFeedNow": await new FeedsRpc.FeedsClient(channel).PullFeedNowAsync(new PullFeedNowRequest { Name = "no-such-feed" }); break;
                 default: throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "not in the matrix");
             }

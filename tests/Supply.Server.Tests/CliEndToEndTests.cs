@@ -110,6 +110,12 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.True(exit == 0, err);
         Assert.Contains("current national stock", output);
         Assert.Contains("demand", output);
+        (exit, output, _) = await Supply("coverage", "--level", "region", "--item", "ppe:ffp2");
+        Assert.Equal(0, exit);
+        Assert.Contains("ppe:ffp2", output);
+        (exit, output, _) = await Supply("alerts", "--days", "1000");
+        Assert.Equal(0, exit);
+        Assert.Contains("below", output);
         (exit, output, _) = await Supply("shortages", "list");
         Assert.Equal(0, exit);
         Assert.Contains("ITEM", output);

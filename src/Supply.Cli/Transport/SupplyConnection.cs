@@ -37,6 +37,7 @@ public sealed class SupplyConnection : IDisposable
         Query = new StockQuery.StockQueryClient(_channel);
         Scenarios = new Scenarios.ScenariosClient(_channel);
         Shortages = new ShortageNotices.ShortageNoticesClient(_channel);
+        Coverage = new Coverage.CoverageClient(_channel);
     }
 
     public Uri Server { get; }
@@ -46,6 +47,7 @@ public sealed class SupplyConnection : IDisposable
     public StockQuery.StockQueryClient Query { get; }
     public Scenarios.ScenariosClient Scenarios { get; }
     public ShortageNotices.ShortageNoticesClient Shortages { get; }
+    public Coverage.CoverageClient Coverage { get; }
 
     /// <summary>Runs one call (or one whole stream) through the pipeline; <paramref name="call"/> must honour its token.</summary>
     public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>

@@ -30,6 +30,9 @@ public static class GrpcExtensions
             o.MaxReceiveMessageSize = options.Limits.MaxMessageBytes; // default 16 MiB: a 20,000-line report fits
         });
         builder.Services.AddGrpcReflection();
+        builder.Services.Configure<Coverage.CoverageOptions>(builder.Configuration.GetSection($"{SupplyOptions.Section}:Coverage"));
+        builder.Services.AddSingleton<Coverage.ICoverageCellSource, Coverage.LocationCellSource>();
+        builder.Services.AddSingleton<Coverage.AggregateRebuilder>();
         // "" (readiness): the silo answers grain calls. "liveness": the process itself answers, so an
         // outage of shared storage or Redis makes pods unready instead of restarting all of them.
         builder.Services.AddGrpcHealthChecks(o =>
@@ -53,6 +56,7 @@ public static class GrpcExtensions
         app.MapGrpcService<FeedsService>();
         app.MapGrpcService<ShortageNoticesService>();
         app.MapGrpcService<ScenariosService>();
+        app.MapGrpcService<CoverageService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

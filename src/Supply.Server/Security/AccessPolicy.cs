@@ -34,6 +34,12 @@ public sealed class AccessPolicy(CatalogCache catalog)
             new(c.Is(Roles.Admin) || c.Is(Roles.SupplierFeed) ? null : "needs the admin or supplier-feed role"),
         [ShortageNotices.Descriptor.FindMethodByName("ListShortageNotices").FullName] = (c, _, _) => AnyRole(c),
         [Scenarios.Descriptor.FindMethodByName("RunScenario").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("GetCoverage").FullName] = (c, r, _) => ReadRegions(c, ((GetCoverageRequest)r).RegionCodes),
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("ListShortfalls").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("ListStaleLocations").FullName] = (c, r, _) =>
+            ReadRegions(c, ((ListStaleLocationsRequest)r).RegionCode is { Length: > 0 } code ? [code] : []),
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("WatchAlerts").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("RebuildAggregates").FullName] = (c, _, _) => Role(c, Roles.Admin),
         [Audit.Descriptor.FindMethodByName("ListAuditEntries").FullName] = (c, _, _) =>
             new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) ? null : "the audit log is for national coordinators and administrators"),
     };

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Grpc.Core;
+using Supply.Cli.Output;
+using V1 = Supply.Contracts.V1;
+
+namespace Supply.Cli.Commands;
+
+/// <summary><c>supply coverage</c>, <c>supply shortfalls</c>, <c>supply alerts --follow</c>, <c>supply aggregates rebuild</c>.</summary>
+internal static class CoverageCommands
+{
+    private static readonly Dictionary<string, V1.CoverageLevel> Levels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["location"] = V1.CoverageLevel.Location,
+        ["region"] = V1.CoverageLevel.Region,
+        ["healthcare-region"] = V1.CoverageLevel.HealthcareRegion,
+        ["nation"] = V1.CoverageLevel.Nation,
+    };
+
+    private static Option<string> LevelOption()
+    {
+        var level = new Option<string>("--level") { Description = "location, region, healthcare-region or nation", DefaultValueFactory = _ => "nation" };
+        level.AcceptOnlyFromAmong([.. Levels.Keys]);
+        return level;
+    }
+
+    private static Option<bool> GroupOption() => new("--by-group") { Description = "Count substitution groups instead of items" };
+
+    public static IEnumerable<Command> Create(CommandKit kit)
+    {
+        var level = LevelOption();
+        var byGroup = GroupOption();
+        var item = new Option<string?>("--item") { Description = "Only this item", HelpName = "ITEM" };
+        var regions = RegionOption.Many();
+        var json = kit.JsonOption();
+        var coverage = new Command("coverage", "Days of supply per item (or group) at a level") { level, byGroup, item, regions, json };
+        kit.SetAction(coverage, async (ctx, r, ct) =>
+        {
+            var request = new V1.GetCoverageRequest { Level = Levels[r.GetValue(level)!], ByGroup = r.GetValue(byGroup), ItemId = r.GetValue(item) ?? "" };
+            request.RegionCodes.AddRange(r.GetValue(regions) ?? []);
+            using var conn = ctx.Connect();
+            var reply = await conn.CallAsync(c => conn.Coverage.GetCoverageAsync(request, cancellationToken: c).ResponseAsync, ct);
+            if (r.GetValue(json)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
+            Rows(reply.Rows).WriteTo(ctx.Out);
+            return ExitCodes.Ok;
+        });
+
+        var threshold = new Option<double>("--days") { Description = "Threshold in days of supply", DefaultValueFactory = _ => 14 };
+        var level2 = LevelOption();
+        var byGroup2 = GroupOption();
+        var json2 = kit.JsonOption();
+        var shortfalls = new Command("shortfalls", "Everything under a number of days of supply, worst first") { threshold, level2, byGroup2, json2 };
+        kit.SetAction(shortfalls, async (ctx, r, ct) =>
+        {
+            var request = new V1.ListShortfallsRequest { ThresholdDays = r.GetValue(threshold), Level = Levels[r.GetValue(level2)!], ByGroup = r.GetValue(byGroup2) };
+            using var conn = ctx.Connect();
+            var reply = await conn.CallAsync(c => conn.Coverage.ListShortfallsAsync(request, cancellationToken: c).ResponseAsync, ct);
+            if (r.GetValue(json2)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
+            var table = Rows(reply.Shortfalls.Select(s => s.Row), ("TO THRESHOLD", reply.Shortfalls.Select(s => Fmt.N(s.UnitsToThreshold)).ToList()));
+            table.WriteTo(ctx.Out);
+            return ExitCodes.Ok;
+        });
+
+        var threshold3 = new Option<double>("--days") { Description = "Alert when coverage falls below this many days", DefaultValueFactory = _ => 7 };
+        var level3 = LevelOption();
+        var follow = new Option<bool>("--follow") { Description = "Keep watching and print alerts as they happen (Ctrl+C to stop)" };
+        var alerts = new Command("alerts", "Coverage below a threshold, recoveries, locations going stale") { threshold3, level3, follow };
+        kit.SetAction(alerts, async (ctx, r, ct) =>
+        {
+            var request = new V1.WatchAlertsRequest
+            {
+                ThresholdDays = r.GetValue(threshold3), Level = Levels[r.GetValue(level3)!], Follow = r.GetValue(follow),
+            };
+            using var conn = ctx.Connect();
+            using var call = conn.Coverage.WatchAlerts(request, cancellationToken: ct);
+            await foreach (var alert in call.ResponseStream.ReadAllAsync(ct))
+            {
+                var what = alert.Row is { } row
+                    ? $"{row.Area} {row.Key}: {(row.HasDaysOfSupply ? Fmt.D(row.DaysOfSupply) + " days" : "-")} (usable {Fmt.N(row.Usable)})"
+                    : alert.LocationId;
+                ctx.Out.WriteLine($"{alert.At.ToDateTimeOffset():yyyy-MM-dd HH:mm:ssZ} {alert.Kind,-9} {what}");
+                await ctx.Out.FlushAsync(ct);
+            }
+            return ExitCodes.Ok;
+        });
+
+        var rebuild = new Command("rebuild", "Rebuild the region and national aggregates from the locations (admin)");
+        kit.SetAction(rebuild, async (ctx, r, ct) =>
+        {
+            using var conn = ctx.Connect();
+            var reply = await conn.CallAsync(c => conn.Coverage.RebuildAggregatesAsync(new V1.RebuildAggregatesRequest(), cancellationToken: c).ResponseAsync, ct);
+            ctx.Out.WriteLine($"rebuilt from {reply.Locations} locations in {reply.Regions} regions");
+            return ExitCodes.Ok;
+        });
+        return [coverage, shortfalls, alerts, new Command("aggregates", "The aggregation path") { rebuild }];
+    }
+
+    private static Table Rows(IEnumerable<V1.CoverageRow> rows, (string Name, List<string> Values)? extra = null)
+    {
+        var headers = new List<string> { "AREA", "SUBJECT", "USABLE", "USE/DAY", "DAYS", "STALE", "LOCATIONS" };
+        if (extra is { } e) headers.Add(e.Name);
+        var table = new Table([.. headers]).Right("USABLE", "USE/DAY", "DAYS", "STALE", "LOCATIONS");
+        var i = 0;
+        foreach (var row in rows)
+        {
+            var cells = new List<string> { row.Area, row.Key, Fmt.N(row.Usable), Fmt.D(row.DailyConsumption),
+                row.HasDaysOfSupply ? Fmt.D(row.DaysOfSupply) : "-", row.StaleShare > 0 ? row.StaleShare.ToString("P0") : "", row.Locations.ToString() };
+            if (extra is { } x) cells.Add(x.Values[i]);
+            table.Add([.. cells]);
+            i++;
+        }
+        return table;
+    }
+}

@@ -11,7 +11,7 @@ namespace Supply.LoadTest;
 /// in flight; the server answers one ack per report, in order, so acks are matched to a FIFO of what
 /// was sent. Latency is from just before a report is written to the moment its ack is read.
 /// </summary>
-public sealed class LoadRunner(Workload workload, StockReporting.StockReportingClient[] clients, Options options)
+public sealed class LoadRunner(Workload workload, StockReporting.StockReportingClient[] clients, Metadata? headers, Options options)
 {
     private readonly Stopwatch _clock = new();
     private long _ackedReports;
@@ -58,7 +58,7 @@ public sealed class LoadRunner(Workload workload, StockReporting.StockReportingC
 
         using var callCts = new CancellationTokenSource();                 // ends the call (after the drain)
         using var sendCts = CancellationTokenSource.CreateLinkedTokenSource(stopSending); // also cancelled when the call fails
-        using var call = clients[stream % clients.Length].StreamReports(cancellationToken: callCts.Token);
+        using var call = clients[stream % clients.Length].StreamReports(headers, cancellationToken: callCts.Token);
         var window = new SemaphoreSlim(options.Window, options.Window);
         var pending = new ConcurrentQueue<Pending>();
         var items = workload.Items;
@@ -117,9 +117,9 @@ public sealed class LoadRunner(Workload workload, StockReporting.StockReportingC
             }
         });
 
+        var round = 0;
         try
         {
-            var round = 0;
             for (; options.Rounds == 0 || round < options.Rounds; round++)
             {
                 if (options.Rounds == 0 && _clock.Elapsed.TotalSeconds >= options.DurationSeconds) break;
@@ -138,7 +138,6 @@ public sealed class LoadRunner(Workload workload, StockReporting.StockReportingC
                     Interlocked.Increment(ref _sentReports);
                 }
             }
-            result.Rounds = round;
         }
         catch (OperationCanceledException)
         {
@@ -148,6 +147,7 @@ public sealed class LoadRunner(Workload workload, StockReporting.StockReportingC
         {
             result.Error ??= $"stream {stream}: writing failed: {e.Message}";
         }
+        result.Rounds = round;
 
         try
         {

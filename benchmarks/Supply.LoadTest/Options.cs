@@ -15,6 +15,8 @@ public sealed class Options
     public bool Durable { get; private set; } = true;
     public string? ServerUrl { get; private set; }
     public string? ServerDll { get; private set; }
+    /// <summary>Bearer token for --server-url (a started server gets a key of the run's own, and tokens signed with it).</summary>
+    public string? Token { get; private set; }
     public double MaxSeconds { get; private set; } = 120;
     public int Verify { get; private set; } = 8;
     public bool Keep { get; private set; }
@@ -37,6 +39,7 @@ public sealed class Options
           --window N         reports in flight (sent, not yet acked) per stream  (default 32)
           --durable B        start the server with DurableCommits true|false     (default true)
           --server-url URL   use an already running server (e.g. http://127.0.0.1:5080); nothing is started
+          --token JWT        bearer token for --server-url (roles admin, region-reporter for all regions, national-coordinator)
           --server-dll PATH  the Supply.Server.dll to start (default: the Release build made with this project)
           --max-seconds S    hard limit of the send phase: stop sending, report what was acked (default 120)
           --verify N         locations whose stock is read back and checked at the end (default 8)
@@ -77,6 +80,7 @@ public sealed class Options
                 case "durable": o.Durable = Bool(name, value); break;
                 case "server-url": o.ServerUrl = value; break;
                 case "server-dll": o.ServerDll = value; break;
+                case "token": o.Token = value; break;
                 case "max-seconds": o.MaxSeconds = Dbl(name, value, 1, 24 * 3600); break;
                 case "verify": o.Verify = Int(name, value, 0, 100_000); break;
                 case "server-log": o.ServerLogLevel = value; break;

@@ -78,12 +78,13 @@ async Task<int> RunAsync()
     Console.WriteLine($"machine       : {cores} cores, .NET {Environment.Version}, load average {LoadAverage()}");
 
     string url;
+    var auth = options.ServerUrl is null ? Auth.ForStartedServer() : Auth.ForExternalServer(options.Token);
     if (options.ServerUrl is null)
     {
         var dll = ServerProcess.LocateDll(options.ServerDll);
         var started = Stopwatch.StartNew();
         server = await ServerProcess.StartAsync(dll, options.Durable, options.ServerLogLevel ?? "Warning", options.Keep, options.ServerEnvironment,
-            TimeSpan.FromSeconds(90), stop.Token);
+            auth.ServerArgs, TimeSpan.FromSeconds(90), stop.Token);
         url = server.Url;
         Console.WriteLine($"server        : {dll}");
         Console.WriteLine($"                pid {server.Pid}, {url}, durable commits {(options.Durable ? "ON" : "OFF")}, database {server.DatabasePath}");
@@ -111,13 +112,13 @@ async Task<int> RunAsync()
         var catalog = new Catalog.CatalogClient(channels[0]);
         var registering = Stopwatch.StartNew();
         foreach (var request in workload.ItemRequests())
-            await catalog.RegisterItemsAsync(request, deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: stop.Token);
+            await catalog.RegisterItemsAsync(request, auth.Admin, DateTime.UtcNow.AddMinutes(2), stop.Token);
         foreach (var request in workload.LocationRequests())
-            await catalog.RegisterLocationsAsync(request, deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: stop.Token);
+            await catalog.RegisterLocationsAsync(request, auth.Admin, DateTime.UtcNow.AddMinutes(2), stop.Token);
         Console.WriteLine($"catalog       : {options.Items} items and {options.Locations} locations (over {Math.Min(options.Locations, Workload.RegionCodes.Length)} regions) registered in {registering.Elapsed.TotalSeconds:0.00} s; run id {workload.RunId}");
 
         // ---- the load phase ----
-        var runner = new LoadRunner(workload, channels.Select(c => new StockReporting.StockReportingClient(c)).ToArray(), options);
+        var runner = new LoadRunner(workload, channels.Select(c => new StockReporting.StockReportingClient(c)).ToArray(), auth.Reporter, options);
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         stopSending.CancelAfter(TimeSpan.FromSeconds(options.MaxSeconds));
 
@@ -160,7 +161,7 @@ async Task<int> RunAsync()
         var interrupted = stop.IsCancellationRequested;
 
         // ---- verification ----
-        var verification = await VerifyAsync(workload, runner, new StockQuery.StockQueryClient(channels[0]), options.Verify);
+        var verification = await VerifyAsync(workload, runner, new StockQuery.StockQueryClient(channels[0]), auth.Reader, options.Verify);
 
         // ---- figures ----
         Print(workload, runner, results, before, after, samples, stoppedByLimit, interrupted, verification);
@@ -234,7 +235,7 @@ async Task<int> RunAsync()
         if (server is not null && before.ServerThreads is { } t0 && after.ServerThreads is { } t1)
         {
             threads = ProcStats.ByName(t0, t1);
-            Console.WriteLine("server CPU by thread  : " + string.Join(" | ", threads.Take(6).Select(t => $"{t.Name} x{t.Threads} {Pct(t.Seconds, span)}")));
+            Console.WriteLine("server CPU by thread  : " + string.Join(" | ", threads.Take(8).Select(t => $"{t.Name} x{t.Threads} {Pct(t.Seconds, span)}")));
         }
         foreach (var line in Limit(serverCpu, clientCpu, machine, span, threads)) Console.WriteLine($"limit                 : {line}");
 
@@ -248,6 +249,7 @@ async Task<int> RunAsync()
         List<(string Name, int Threads, double Seconds)> threads)
     {
         if (machine is not { } m || span <= 0) yield break;
+        if (serverCpu is null) yield return "external server: its CPU is counted in 'everything else' (run without --server-url for the server's own figures).";
         var busy = m.Busy / (cores * span);
         var others = Math.Max(0, m.Busy - (serverCpu ?? 0) - clientCpu);
         if (busy >= 0.85)
@@ -306,7 +308,7 @@ async Task<int> RunAsync()
 
 // Reads back the stock of a few locations (spread over the id range) and compares it with what the
 // last acknowledged report of each said.
-static async Task<Verification> VerifyAsync(Workload workload, LoadRunner runner, StockQuery.StockQueryClient query, int verify)
+static async Task<Verification> VerifyAsync(Workload workload, LoadRunner runner, StockQuery.StockQueryClient query, Metadata? headers, int verify)
 {
     var n = workload.LocationIds.Length;
     var count = Math.Min(verify, n);
@@ -323,7 +325,7 @@ static async Task<Verification> VerifyAsync(Workload workload, LoadRunner runner
         LocationStock stock;
         try
         {
-            stock = await query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = id }, deadline: DateTime.UtcNow.AddSeconds(30));
+            stock = await query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = id }, headers, DateTime.UtcNow.AddSeconds(30));
         }
         catch (RpcException e)
         {

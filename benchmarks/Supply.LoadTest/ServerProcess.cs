@@ -19,7 +19,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     // The watchdog: starts the server in the background, says its pid, waits for stdin to close (or a
     // line), then stops the server: SIGTERM, up to 10 s to shut down, then SIGKILL.
     private const string Watchdog = """
-        dotnet "$@" </dev/null 2>&1 &
+        "$@" </dev/null 2>&1 &
         pid=$!
         echo "loadtest-server-pid $pid"
         read -r _ || true
@@ -28,6 +28,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i+1)); done
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
+        if [ -n "$LOADTEST_CLEANUP_DIR" ]; then rm -rf "$LOADTEST_CLEANUP_DIR"; fi
         echo "loadtest-server-exited"
         """;
 
@@ -37,6 +38,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _keep;
     private bool _disposed;
+    private volatile bool _gone; // the server and the watchdog have been stopped and waited for
 
     private ServerProcess(Process process, string directory, string databasePath, string dll, bool keep)
     {
@@ -68,13 +70,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     public static async Task<ServerProcess> StartAsync(string dll, bool durable, string logLevel, bool keep,
-        IEnumerable<KeyValuePair<string, string>> environment, TimeSpan timeout, CancellationToken ct)
+        IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string> extraArgs, TimeSpan timeout, CancellationToken ct)
     {
         var directory = Path.Combine(Path.GetTempPath(), "supply-loadtest", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(directory);
         var db = Path.Combine(directory, "supply.db");
         string[] serverArgs =
         [
+            DotnetHost(),
             dll,
             "--environment=Production",
             "--Supply:Listen:Address=127.0.0.1",
@@ -85,6 +88,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             $"--Supply:Silo:GatewayPort={FreePort()}",
             $"--Logging:LogLevel:Default={logLevel}",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", // for the "Now listening on" line
+            .. extraArgs,
         ];
 
         var psi = new ProcessStartInfo
@@ -106,13 +110,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
         else
         {
-            psi.FileName = "dotnet";
+            psi.FileName = serverArgs[0];
         }
-        foreach (var a in serverArgs) psi.ArgumentList.Add(a);
+        foreach (var a in watchdog ? serverArgs : serverArgs[1..]) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment.Remove("ASPNETCORE_URLS");
         psi.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         foreach (var (name, value) in environment) psi.Environment[name] = value;
+        // The watchdog also removes the temporary directory once the server is gone (when the load test cannot).
+        if (!keep) psi.Environment["LOADTEST_CLEANUP_DIR"] = directory;
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var server = new ServerProcess(process, directory, db, dll, keep);
@@ -209,6 +215,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
                 try { Process.GetProcessById(Pid).Kill(entireProcessTree: true); } catch (ArgumentException) { } catch (InvalidOperationException) { }
             }
             try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            _gone = true;
             _process.Dispose();
             try { File.WriteAllText(LogPath, LogTail(int.MaxValue)); } catch (IOException) { }
             if (!_keep)
@@ -221,8 +228,19 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Kills at once (used from the Ctrl+C / process-exit handlers, where nothing can be awaited).</summary>
     public void KillNow()
     {
+        if (_gone) return; // stopped already; the pid may belong to another process by now
         try { if (Pid > 0 && ProcStats.IsAlive(Pid)) Process.GetProcessById(Pid).Kill(entireProcessTree: true); } catch (ArgumentException) { } catch (InvalidOperationException) { }
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+    }
+
+    /// <summary>The dotnet host running this process (dotnet run starts an apphost, so look further), else the one on PATH.</summary>
+    private static string DotnetHost()
+    {
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root
+            && Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet") is var rooted && File.Exists(rooted)) return rooted;
+        return "dotnet";
     }
 
     private static int FreePort()

@@ -14,10 +14,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.Client;
+    /// <summary>The SQLite file both silos store grain state in.</summary>
+    public string DatabasePath => Path.Combine(_directory, "grains.db");
 
     public async Task InitializeAsync()
     {
-        var db = Path.Combine(_directory, "grains.db");
+        var db = DatabasePath;
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {

@@ -1,3 +1,4 @@
+using Supply.Domain.Aggregation;
 using Supply.Domain.Stock;
 
 namespace Supply.Grains.Stock;
@@ -19,4 +20,11 @@ public interface IStockLocationGrain : IGrainWithStringKey
 
     /// <summary>Receipts of accepted reports, newest first.</summary>
     [ReadOnly] Task<Immutable<IReadOnlyList<ReportReceipt>>> GetHistory(int limit);
+
+    /// <summary>
+    /// The whole per-item totals of the stored stock at the current version, usable stock as of today (UTC): what
+    /// the location publishes to its region after each stored change. Regions ask for it when they rebuild.
+    /// Null when the catalog does not know the location.
+    /// </summary>
+    [ReadOnly] Task<Immutable<LocationTotals?>> GetTotals();
 }

@@ -31,7 +31,7 @@ public static class GrpcExtensions
         });
         builder.Services.AddGrpcReflection();
         builder.Services.Configure<Coverage.CoverageOptions>(builder.Configuration.GetSection($"{SupplyOptions.Section}:Coverage"));
-        builder.Services.AddSingleton<Coverage.ICoverageCellSource, Coverage.LocationCellSource>();
+        builder.Services.AddSingleton<Coverage.ICoverageCellSource, Coverage.AggregateCellSource>();
         builder.Services.AddSingleton<Coverage.AggregateRebuilder>();
         // "" (readiness): the silo answers grain calls. "liveness": the process itself answers, so an
         // outage of shared storage or Redis makes pods unready instead of restarting all of them.

@@ -1,0 +1,111 @@
+using Supply.Domain.Coverage;
+
+namespace Supply.Domain.Aggregation;
+
+/// <summary>One item at one location, as the aggregates need it (all figures already final: discrepant stock counts as zero).</summary>
+/// <param name="Usable">Usable stock on <see cref="LocationTotals.UsableOn"/> (<see cref="UsableStock"/>), at the reported daily consumption.</param>
+/// <param name="DailyConsumption">The reported average daily consumption, never negative.</param>
+/// <param name="AsOf">When this item's figures were last true (its newest snapshot or movement).</param>
+public sealed record LocationItemTotals(
+    string ItemId,
+    string SubstitutionGroup,
+    long OnHand,
+    long Reserved,
+    long Quarantined,
+    long Available,
+    long Usable,
+    double DailyConsumption,
+    long Discrepancy,
+    DateTimeOffset? AsOf)
+{
+    /// <summary>The group key: the substitution group, or the item itself when it has none (a group of one).</summary>
+    public string GroupKey => SubstitutionGroup.Length > 0 ? SubstitutionGroup : ItemId;
+}
+
+/// <summary>
+/// The whole per-item totals of one location at one ledger version: what a location publishes to its
+/// region. Whole, not a delta, so a publication can be repeated, reordered or lost and the newest
+/// version alone still gives the right figures.
+/// </summary>
+/// <param name="Version">The location ledger's version (grows by one per accepted report).</param>
+/// <param name="LastAsOf">The location's newest as-of (what staleness is judged on); null if it never reported.</param>
+/// <param name="UsableOn">The date usable stock was computed for (UTC date of the publication).</param>
+public sealed record LocationTotals(
+    string LocationId,
+    string RegionCode,
+    string HealthcareRegion,
+    long Version,
+    DateTimeOffset? LastAsOf,
+    DateTimeOffset? LastReceivedAt,
+    DateOnly UsableOn,
+    IReadOnlyList<LocationItemTotals> Items);
+
+/// <summary>When a location last reported, as the region and nation know it (no stock lines).</summary>
+public sealed record LocationStatus(
+    string LocationId,
+    string HealthcareRegion,
+    long Version,
+    DateTimeOffset? LastAsOf,
+    DateTimeOffset? LastReceivedAt,
+    DateOnly UsableOn);
+
+/// <summary>
+/// Sums over the locations of one region that lie in one healthcare region, for one item
+/// (<see cref="CoverageSubject.Item"/>, <see cref="Key"/> = item id) or one substitution group
+/// (<see cref="CoverageSubject.SubstitutionGroup"/>, <see cref="Key"/> = group key: the group, or the item id of an item
+/// without one). <see cref="Locations"/> counts distinct locations, so rows of different regions (or
+/// healthcare regions) add up without double counting.
+/// </summary>
+/// <param name="SubstitutionGroup">The item's group (item rows), or the group itself (group rows; "" for a group of one).</param>
+/// <param name="OldestAsOf">The oldest last as-of among the contributing locations: if that is fresh, none of the row is stale.</param>
+public sealed record AggregateRow(
+    string HealthcareRegion,
+    CoverageSubject Subject,
+    string Key,
+    string SubstitutionGroup,
+    long OnHand,
+    long Reserved,
+    long Quarantined,
+    long Available,
+    long Usable,
+    double DailyConsumption,
+    int Locations,
+    int LocationsWithDiscrepancy,
+    DateTimeOffset? OldestAsOf,
+    DateTimeOffset? NewestAsOf)
+{
+    /// <summary>Usable / daily consumption; null when nothing is consumed.</summary>
+    public double? DaysOfSupply => DailyConsumption > 0 ? Usable / DailyConsumption : null;
+}
+
+/// <summary>
+/// What a region publishes to the nation: its per-item and per-group totals and its locations'
+/// reporting times, at one region version (newest wins at the nation).
+/// </summary>
+public sealed record RegionTotals(
+    string RegionCode,
+    long Version,
+    IReadOnlyList<LocationStatus> Locations,
+    IReadOnlyList<AggregateRow> Rows);
+
+/// <summary>A region aggregate as it is now: the last-known totals of each location, and the region rows derived from them.</summary>
+/// <param name="PushedVersion">The newest version the nation has acknowledged (-1: none since this activation).</param>
+public sealed record RegionView(
+    string RegionCode,
+    long Version,
+    long PushedVersion,
+    IReadOnlyList<LocationTotals> Locations,
+    IReadOnlyList<AggregateRow> Rows);
+
+/// <summary>The national aggregate: the newest totals of every region, ordered by region code.</summary>
+public sealed record NationalTotals(long Version, IReadOnlyList<RegionTotals> Regions);
+
+/// <summary>Which part of the national totals to return; empty lists and a null subject mean everything.</summary>
+/// <param name="Keys">Item ids and/or group keys.</param>
+public sealed record AggregateFilter(IReadOnlyList<string> RegionCodes, CoverageSubject? Subject, IReadOnlyList<string> Keys)
+{
+    public static readonly AggregateFilter All = new([], null, []);
+}
+
+/// <summary>What a rebuild found: regions and locations asked, and how many of those locations have reported.</summary>
+public sealed record RebuildResult(int Regions, int Locations, int LocationsReported, long Version);

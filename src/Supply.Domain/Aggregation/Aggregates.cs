@@ -1,0 +1,165 @@
+using Supply.Domain.Catalog;
+using Supply.Domain.Coverage;
+using Supply.Domain.Stock;
+
+namespace Supply.Domain.Aggregation;
+
+/// <summary>
+/// The rules of the aggregation path location → region → nation, plain C#: what a location
+/// publishes, "newest version wins", and how region rows are summed. The grains only hold state and
+/// move messages.
+/// </summary>
+public static class Aggregates
+{
+    /// <summary>
+    /// The whole totals of a location's current stock at its ledger version, usable stock computed for
+    /// <paramref name="date"/>. Null when the catalog does not know the location (reports for it are refused anyway).
+    /// </summary>
+    public static LocationTotals? TotalsOf(LocationLedger ledger, ICatalogView catalog, DateOnly date)
+    {
+        if (!catalog.TryGetLocation(ledger.LocationId, out var location)) return null;
+        var items = ledger.CurrentStock().Select(stock => ItemTotalsOf(stock,
+            catalog.TryGetItem(stock.ItemId, out var item) ? item.SubstitutionGroup : "", date)).ToList();
+        return new LocationTotals(location.Id, location.RegionCode, HealthcareRegions.Of(location), ledger.Version,
+            ledger.LastAsOf, ledger.LastReceivedAt, date, items);
+    }
+
+    /// <summary>One item's totals: the same figures <see cref="CoverageCell.Of"/> derives (usable at the reported rate).</summary>
+    public static LocationItemTotals ItemTotalsOf(ItemStock stock, string substitutionGroup, DateOnly date) =>
+        new(stock.ItemId, substitutionGroup, stock.OnHand, stock.Reserved, stock.Quarantined, stock.Available,
+            UsableStock.Of(stock, date).Usable, Math.Max(0, stock.AverageDailyConsumption), stock.Discrepancy, stock.AsOf);
+
+    /// <summary>
+    /// Newest version wins: stores <paramref name="value"/> under <paramref name="key"/> unless what is held
+    /// there has the same or a newer version. Returns whether it changed anything. Because only the
+    /// newest version counts, duplicates, reordering and lost intermediate versions cannot skew a total.
+    /// </summary>
+    public static bool Accept<T>(IDictionary<string, T> held, string key, T value, Func<T, long> version)
+    {
+        if (held.TryGetValue(key, out var current) && version(current) >= version(value)) return false;
+        held[key] = value;
+        return true;
+    }
+
+    /// <summary>
+    /// Newest location totals win, ordered by (version, usable-on date): the same stock version recomputed for a
+    /// later date (a republication the next day) refreshes usable stock; an exact repeat changes nothing.
+    /// </summary>
+    public static bool Accept(IDictionary<string, LocationTotals> held, LocationTotals published)
+    {
+        if (held.TryGetValue(published.LocationId, out var current)
+            && (current.Version, current.UsableOn).CompareTo((published.Version, published.UsableOn)) >= 0) return false;
+        held[published.LocationId] = published;
+        return true;
+    }
+
+    public static bool Accept(IDictionary<string, RegionTotals> held, RegionTotals published) =>
+        Accept(held, published.RegionCode, published, static t => t.Version);
+
+    /// <summary>
+    /// The next version of an aggregate: above the previous one and at least the current time in ticks,
+    /// so an aggregate that lost its state and starts again still moves past what its parent holds.
+    /// </summary>
+    public static long NextVersion(long previous, DateTimeOffset now) => Math.Max(previous + 1, now.UtcTicks);
+
+    /// <summary>
+    /// Region rows from the locations' last-known totals: one row per (healthcare region, item) and per
+    /// (healthcare region, group key), ordered by healthcare region, subject and key (ordinal). Locations
+    /// are summed in id order, so the same input always gives the same floating-point figures.
+    /// </summary>
+    public static IReadOnlyList<AggregateRow> Rows(IEnumerable<LocationTotals> locations)
+    {
+        var rows = new Dictionary<(string Hcr, CoverageSubject Subject, string Key), Sum>();
+        foreach (var location in locations.OrderBy(l => l.LocationId, StringComparer.Ordinal))
+        {
+            // This location's own contribution first, so a group counts the location once however many of its items it holds.
+            var own = new Dictionary<(CoverageSubject Subject, string Key), Sum>();
+            foreach (var item in location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal))
+            {
+                Part(own, (CoverageSubject.Item, item.ItemId), item.SubstitutionGroup).Add(item);
+                Part(own, (CoverageSubject.SubstitutionGroup, item.GroupKey), item.SubstitutionGroup).Add(item);
+            }
+            foreach (var ((subject, key), part) in own)
+            {
+                var hcrKey = (location.HealthcareRegion, subject, key);
+                if (!rows.TryGetValue(hcrKey, out var sum)) rows[hcrKey] = sum = new Sum(part.Group);
+                sum.AddLocation(part, location.LastAsOf);
+            }
+        }
+        return rows
+            .OrderBy(kv => kv.Key.Hcr, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject).ThenBy(kv => kv.Key.Key, StringComparer.Ordinal)
+            .Select(kv => kv.Value.Row(kv.Key.Hcr, kv.Key.Subject, kv.Key.Key))
+            .ToList();
+    }
+
+    /// <summary>What a region publishes to the nation.</summary>
+    public static RegionTotals RegionTotalsOf(string regionCode, long version, IEnumerable<LocationTotals> locations)
+    {
+        var ordered = locations.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList();
+        return new RegionTotals(regionCode, version, ordered.Select(StatusOf).ToList(), Rows(ordered));
+    }
+
+    public static LocationStatus StatusOf(LocationTotals t) =>
+        new(t.LocationId, t.HealthcareRegion, t.Version, t.LastAsOf, t.LastReceivedAt, t.UsableOn);
+
+    /// <summary>The national totals restricted to <paramref name="filter"/> (regions by code order).</summary>
+    public static NationalTotals Filter(long version, IEnumerable<RegionTotals> regions, AggregateFilter filter)
+    {
+        var codes = filter.RegionCodes.ToHashSet(StringComparer.Ordinal);
+        var keys = filter.Keys.ToHashSet(StringComparer.Ordinal);
+        var selected = regions
+            .Where(r => codes.Count == 0 || codes.Contains(r.RegionCode))
+            .OrderBy(r => r.RegionCode, StringComparer.Ordinal)
+            .Select(r => filter.Subject is null && keys.Count == 0
+                ? r
+                : r with { Rows = r.Rows.Where(x => (filter.Subject is not { } s || x.Subject == s) && (keys.Count == 0 || keys.Contains(x.Key))).ToList() })
+            .ToList();
+        return new NationalTotals(version, selected);
+    }
+
+    /// <summary>Groups location ids by region code (e.g. the catalog's locations, for a rebuild).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> LocationIdsByRegion(IEnumerable<Location> locations) =>
+        locations.GroupBy(l => l.RegionCode, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(l => l.Id).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+
+    private static Sum Part(Dictionary<(CoverageSubject, string), Sum> own, (CoverageSubject Subject, string Key) key, string itemGroup)
+    {
+        if (!own.TryGetValue(key, out var part))
+            own[key] = part = new Sum(itemGroup);
+        return part;
+    }
+
+    private sealed class Sum(string group)
+    {
+        public string Group { get; } = group;
+        private long _onHand, _reserved, _quarantined, _available, _usable;
+        private double _daily;
+        private bool _discrepant;
+        private int _locations, _locationsWithDiscrepancy;
+        private DateTimeOffset? _oldest, _newest;
+
+        public void Add(LocationItemTotals i)
+        {
+            _onHand += i.OnHand; _reserved += i.Reserved; _quarantined += i.Quarantined; _available += i.Available;
+            _usable += i.Usable; _daily += i.DailyConsumption;
+            if (i.Discrepancy > 0) _discrepant = true;
+        }
+
+        public void AddLocation(Sum part, DateTimeOffset? lastAsOf)
+        {
+            _onHand += part._onHand; _reserved += part._reserved; _quarantined += part._quarantined;
+            _available += part._available; _usable += part._usable; _daily += part._daily;
+            _locations++;
+            if (part._discrepant) _locationsWithDiscrepancy++;
+            if (lastAsOf is { } asOf)
+            {
+                if (_oldest is null || asOf < _oldest) _oldest = asOf;
+                if (_newest is null || asOf > _newest) _newest = asOf;
+            }
+        }
+
+        public AggregateRow Row(string hcr, CoverageSubject subject, string key) =>
+            new(hcr, subject, key, Group, _onHand, _reserved, _quarantined, _available, _usable, _daily,
+                _locations, _locationsWithDiscrepancy, _oldest, _newest);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Supply.Grains.Aggregation;
+
+/// <summary>
+/// How the aggregation path batches: a report reaches the national totals in about a second
+/// (publish delay + region write + push delay + national write), whatever the report rate.
+/// </summary>
+public static class AggregationTiming
+{
+    /// <summary>A location publishes at most this long after its first unpublished change (debounce: later changes ride along).</summary>
+    public static readonly TimeSpan PublishDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A region pushes its totals to the nation at most this long after its first unpushed change.</summary>
+    public static readonly TimeSpan PushDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Least time between the starts of two state writes of one aggregate (bounds writes to a few per second).</summary>
+    public static readonly TimeSpan MinWriteInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Wait before retrying a failed publication or push: 0.5 s doubling up to 30 s.</summary>
+    public static TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Clamp(failures - 1, 0, 10))));
+}

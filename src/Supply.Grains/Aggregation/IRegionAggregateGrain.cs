@@ -1,0 +1,33 @@
+using Supply.Domain.Aggregation;
+
+namespace Supply.Grains.Aggregation;
+
+/// <summary>
+/// One region's aggregate (key: region code, e.g. "01"). Keeps the last-known whole totals of each of its
+/// locations (newest version wins), derives per-item and per-substitution-group region totals from them,
+/// and pushes those, versioned and debounced, to the national aggregate. Reentrant: it never blocks a caller
+/// on another grain, so no call cycle through it can deadlock.
+/// </summary>
+public interface IRegionAggregateGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// A location's whole totals at its ledger version. A version the region already holds (or an older one)
+    /// changes nothing, except that the same version computed for a later date refreshes usable stock. Completes
+    /// once the change is stored (writes are coalesced across concurrent publications). Publications for another
+    /// region are ignored.
+    /// </summary>
+    Task Publish(Immutable<LocationTotals> totals);
+
+    /// <summary>Per-location totals (with each location's last as-of) and the region rows derived from them.</summary>
+    [ReadOnly] Task<Immutable<RegionView>> GetView();
+
+    /// <summary>
+    /// Rebuilds the region from its locations, the source of truth: asks each of <paramref name="locationIds"/>
+    /// for its current totals, keeps exactly those locations (newest version wins against anything held),
+    /// stores the result and pushes it to the nation before returning it.
+    /// </summary>
+    Task<Immutable<RegionTotals>> Rebuild(Immutable<IReadOnlyList<string>> locationIds);
+
+    /// <summary>Stores anything pending and pushes the current totals to the nation now; completes when the nation has stored them.</summary>
+    Task Flush();
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using Supply.Domain.Aggregation;
+
+namespace Supply.Grains.Aggregation;
+
+/// <remarks>
+/// Reentrant for the same reasons as <see cref="RegionAggregateGrain"/>; in particular <see cref="Rebuild"/> waits on
+/// the regions while they push to it.
+/// </remarks>
+[Reentrant]
+public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGrain
+{
+    public const string StateName = "nationalAggregate";
+
+    private readonly IPersistentState<NationalAggregateState> _state;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NationalAggregateGrain> _logger;
+    private readonly CoalescingWriter _writer;
+    private Dictionary<string, RegionTotals> _regions = new(StringComparer.Ordinal);
+    private long _version;
+
+    public NationalAggregateGrain(
+        [PersistentState(StateName, StorageNames.Default)] IPersistentState<NationalAggregateState> state,
+        TimeProvider time,
+        ILogger<NationalAggregateGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _logger = logger;
+        _writer = new CoalescingWriter(WriteSnapshot, time, AggregationTiming.MinWriteInterval);
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _regions = new Dictionary<string, RegionTotals>(_state.State.Regions, StringComparer.Ordinal);
+        _version = _state.State.Version;
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try { await _writer.WhenStored().WaitAsync(cancellationToken); }
+        catch (Exception e) { LogDeactivationWriteFailed(_logger, e); }
+    }
+
+    public Task Push(Immutable<RegionTotals> totals)
+    {
+        if (!Aggregates.Accept(_regions, totals.Value)) return Task.CompletedTask; // a version we hold already, or older
+        _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
+        return _writer.WriteAsync();
+    }
+
+    public Task<Immutable<NationalTotals>> GetTotals(Immutable<AggregateFilter> filter) =>
+        Task.FromResult(Aggregates.Filter(_version, _regions.Values, filter.Value).AsImmutable());
+
+    public async Task<Immutable<RebuildResult>> Rebuild(Immutable<IReadOnlyDictionary<string, IReadOnlyList<string>>> locationIdsByRegion)
+    {
+        var byRegion = locationIdsByRegion.Value;
+        // Each region pushes its rebuilt totals to us while we wait (we are reentrant); we apply what they return as well.
+        var rebuilt = await Task.WhenAll(byRegion.Select(kv =>
+            GrainFactory.GetGrain<IRegionAggregateGrain>(kv.Key).Rebuild(kv.Value.AsImmutable())));
+        foreach (var gone in _regions.Keys.Where(code => !byRegion.ContainsKey(code)).ToList()) _regions.Remove(gone);
+        foreach (var totals in rebuilt) Aggregates.Accept(_regions, totals.Value);
+        _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
+        await _writer.WriteAsync();
+
+        var result = new RebuildResult(byRegion.Count, byRegion.Values.Sum(ids => ids.Count),
+            rebuilt.Sum(r => r.Value.Locations.Count(l => l.Version > 0)), _version);
+        LogRebuilt(_logger, result.Regions, result.Locations, result.LocationsReported);
+        return result.AsImmutable();
+    }
+
+    public Task Flush() => _writer.WhenStored();
+
+    private async Task WriteSnapshot()
+    {
+        _state.State = new NationalAggregateState
+        {
+            Regions = new Dictionary<string, RegionTotals>(_regions, StringComparer.Ordinal),
+            Version = _version,
+        };
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The national aggregate could not store its totals while deactivating; regions push again on their next change")]
+    private static partial void LogDeactivationWriteFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(LogLevel.Information, "National aggregate rebuilt: {Regions} regions, {Locations} locations, {Reported} of them have reported")]
+    private static partial void LogRebuilt(ILogger logger, int regions, int locations, int reported);
+}

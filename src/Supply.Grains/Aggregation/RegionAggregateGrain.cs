@@ -1,0 +1,194 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using Supply.Domain.Aggregation;
+using Supply.Grains.Stock;
+
+namespace Supply.Grains.Aggregation;
+
+/// <remarks>
+/// Reentrant so that it never holds a caller up while it waits on storage or another grain: a publication
+/// only changes the in-memory totals (synchronously, so it is atomic) and then waits for the coalesced write.
+/// The state object handed to storage is a fresh snapshot per write, so publications interleaved with a write
+/// in flight never touch what is being serialized.
+/// </remarks>
+[Reentrant]
+public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
+{
+    public const string StateName = "regionAggregate";
+
+    private readonly IPersistentState<RegionAggregateState> _state;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RegionAggregateGrain> _logger;
+    private readonly CoalescingWriter _writer;
+    private Dictionary<string, LocationTotals> _locations = new(StringComparer.Ordinal);
+    private long _version;
+    private long _pushedVersion = -1;
+    private bool _unpushed; // the nation may not have our current version
+    private IGrainTimer? _pushTimer;
+    private bool _pushArmed;
+    private int _pushFailures;
+
+    public RegionAggregateGrain(
+        [PersistentState(StateName, StorageNames.Default)] IPersistentState<RegionAggregateState> state,
+        TimeProvider time,
+        ILogger<RegionAggregateGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _logger = logger;
+        _writer = new CoalescingWriter(WriteSnapshot, time, AggregationTiming.MinWriteInterval);
+    }
+
+    private string RegionCode => this.GetPrimaryKeyString();
+
+    private INationalAggregateGrain Nation => GrainFactory.GetGrain<INationalAggregateGrain>(NationalAggregateKey.Sweden);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _locations = new Dictionary<string, LocationTotals>(_state.State.Locations, StringComparer.Ordinal);
+        _version = _state.State.Version;
+        // We cannot know whether the nation got our last push before we were deactivated (or crashed): push once.
+        // The nation ignores a version it already holds.
+        if (_state.RecordExists)
+        {
+            _unpushed = true;
+            SchedulePush(AggregationTiming.PushDelay);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _pushTimer?.Dispose();
+        try
+        {
+            await _writer.WhenStored().WaitAsync(cancellationToken);
+            if (_unpushed) await PushNow().WaitAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogDeactivationFlushFailed(_logger, e, RegionCode);
+        }
+    }
+
+    public Task Publish(Immutable<LocationTotals> totals)
+    {
+        var published = totals.Value;
+        if (!string.Equals(published.RegionCode, RegionCode, StringComparison.Ordinal))
+        {
+            LogForeignPublication(_logger, published.LocationId, published.RegionCode, RegionCode);
+            return Task.CompletedTask;
+        }
+        if (!Aggregates.Accept(_locations, published)) return Task.CompletedTask; // a version we hold already, or older
+        Changed();
+        return _writer.WriteAsync();
+    }
+
+    public Task<Immutable<RegionView>> GetView() =>
+        Task.FromResult(new RegionView(RegionCode, _version, _pushedVersion,
+            _locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList(),
+            Aggregates.Rows(_locations.Values)).AsImmutable());
+
+    public async Task<Immutable<RegionTotals>> Rebuild(Immutable<IReadOnlyList<string>> locationIds)
+    {
+        var ids = locationIds.Value.Distinct(StringComparer.Ordinal).ToList();
+        // Downward calls only: locations never wait on their region, so this cannot form a cycle.
+        var pulled = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IStockLocationGrain>(id).GetTotals()));
+
+        var rebuilt = new Dictionary<string, LocationTotals>(StringComparer.Ordinal);
+        foreach (var totals in pulled.Select(p => p.Value))
+        {
+            if (totals is null || !string.Equals(totals.RegionCode, RegionCode, StringComparison.Ordinal)) continue;
+            rebuilt[totals.LocationId] = totals;
+            // Something newer may have been published while we were asking: newest version wins.
+            if (_locations.TryGetValue(totals.LocationId, out var held)) Aggregates.Accept(rebuilt, held);
+        }
+        _locations = rebuilt;
+        Changed();
+        await _writer.WriteAsync();
+        var result = await PushNow();
+        LogRebuilt(_logger, RegionCode, ids.Count, rebuilt.Count);
+        return result.AsImmutable();
+    }
+
+    public async Task Flush()
+    {
+        await _writer.WhenStored();
+        await PushNow();
+    }
+
+    private void Changed()
+    {
+        _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
+        _unpushed = true;
+        SchedulePush(AggregationTiming.PushDelay);
+    }
+
+    /// <summary>Debounce: one timer tick per burst of changes; the tick pushes the newest totals.</summary>
+    private void SchedulePush(TimeSpan due)
+    {
+        if (_pushArmed) return;
+        _pushTimer ??= this.RegisterGrainTimer(static (grain, _) => grain.PushDue(), this,
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _pushTimer.Change(due, Timeout.InfiniteTimeSpan);
+        _pushArmed = true;
+    }
+
+    private async Task PushDue()
+    {
+        _pushArmed = false;
+        if (!_unpushed) return;
+        try
+        {
+            await PushNow();
+            _pushFailures = 0;
+        }
+        catch (Exception e)
+        {
+            _pushFailures++;
+            LogPushFailed(_logger, e, RegionCode, _pushFailures);
+            SchedulePush(AggregationTiming.RetryDelay(_pushFailures));
+        }
+    }
+
+    private async Task<RegionTotals> PushNow()
+    {
+        var totals = Aggregates.RegionTotalsOf(RegionCode, _version, _locations.Values);
+        await Nation.Push(totals.AsImmutable());
+        _pushedVersion = Math.Max(_pushedVersion, totals.Version);
+        if (_version == totals.Version) _unpushed = false;
+        return totals;
+    }
+
+    private async Task WriteSnapshot()
+    {
+        // Snapshot synchronously (see CoalescingWriter): the dictionary holds immutable records, so a shallow copy is enough.
+        _state.State = new RegionAggregateState
+        {
+            Locations = new Dictionary<string, LocationTotals>(_locations, StringComparer.Ordinal),
+            Version = _version,
+        };
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Someone else wrote (or cleared) our row: reload it in a fresh activation; publishers retry.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Location {LocationId} published for region {Published} to region {Region}; ignored")]
+    private static partial void LogForeignPublication(ILogger logger, string locationId, string published, string region);
+
+    [LoggerMessage(LogLevel.Warning, "Region {Region} could not push its totals to the nation (attempt {Attempt}); retrying")]
+    private static partial void LogPushFailed(ILogger logger, Exception e, string region, int attempt);
+
+    [LoggerMessage(LogLevel.Warning, "Region {Region} could not store or push its totals while deactivating; its next activation pushes again")]
+    private static partial void LogDeactivationFlushFailed(ILogger logger, Exception e, string region);
+
+    [LoggerMessage(LogLevel.Information, "Region {Region} rebuilt from {Asked} locations ({Kept} in the region)")]
+    private static partial void LogRebuilt(ILogger logger, string region, int asked, int kept);
+}

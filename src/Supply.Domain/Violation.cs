@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Supply.Domain;
 
 /// <summary>One reason a request was refused, naming the field at fault ("snapshot.lines[2].on_hand").</summary>
@@ -20,6 +22,26 @@ public sealed class Violations
     public bool Check(bool ok, string field, string description)
     {
         if (!ok) Add(field, description);
+        return ok;
+    }
+
+    // The same, with interpolated field paths and messages formatted only on failure.
+    public bool Check(bool ok, [InterpolatedStringHandlerArgument("ok")] ref FailureText field,
+        [InterpolatedStringHandlerArgument("ok")] ref FailureText description)
+    {
+        if (!ok) Add(field.Text(), description.Text());
+        return ok;
+    }
+
+    public bool Check(bool ok, [InterpolatedStringHandlerArgument("ok")] ref FailureText field, string description)
+    {
+        if (!ok) Add(field.Text(), description);
+        return ok;
+    }
+
+    public bool Check(bool ok, string field, [InterpolatedStringHandlerArgument("ok")] ref FailureText description)
+    {
+        if (!ok) Add(field, description.Text());
         return ok;
     }
 }

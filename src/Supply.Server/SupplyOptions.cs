@@ -85,6 +85,8 @@ public sealed class SupplyOptions
     {
         /// <summary>SQLite file holding all grain state (created if missing).</summary>
         public string SqlitePath { get; set; } = "data/supply.db";
+        /// <summary>SQLite file of the audit log; default: audit.db beside SqlitePath.</summary>
+        public string? AuditSqlitePath { get; set; }
         /// <summary>fsync each commit (group-committed); turn off only for throwaway data.</summary>
         public bool DurableCommits { get; set; } = true;
         public AzureTableStorageOptions AzureTable { get; set; } = new();

@@ -41,7 +41,7 @@ public sealed class ItemLedger
         if (Snapshot is not null && !snapshot.IsNewerThan(Snapshot)) return false;
         Snapshot = snapshot;
         // Movements up to the snapshot's time are already counted in it.
-        Movements.RemoveAll(m => m.AsOf <= snapshot.AsOf);
+        if (Movements.Count > 0) Movements.RemoveAll(m => m.AsOf <= snapshot.AsOf);
         return true;
     }
 

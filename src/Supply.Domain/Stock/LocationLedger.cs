@@ -55,12 +55,14 @@ public sealed class LocationLedger
     private ReportAck AckFor(ReportReceipt r, bool duplicate) =>
         new(r.ReportId, LocationId, r.Outcome, r.LinesApplied, r.Lines - r.LinesApplied, duplicate, r.Version, r.ReceivedAt, []);
 
+    private static readonly IReadOnlyList<Lot> NoLots = [];
+
     private int ApplySnapshot(string reportId, DateTimeOffset asOf, bool physicalCount, IReadOnlyList<SnapshotLine> lines)
     {
         var applied = 0;
         foreach (var line in lines)
         {
-            var lots = line.Lots.Select(l =>
+            var lots = line.Lots.Count == 0 ? NoLots : line.Lots.Select(l =>
             {
                 ReportValidator.TryParseDate(l.ExpiresOn, out var expires);
                 return new Lot(l.LotNumber, expires, l.Quantity);

@@ -47,44 +47,64 @@ public static class ReportValidator
     private static void CheckSnapshot(IReadOnlyList<SnapshotLine> lines, ICatalogView catalog, Violations v)
     {
         if (!CheckLineCount(lines.Count, "snapshot.lines", v)) return;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(lines.Count, StringComparer.Ordinal);
         for (var i = 0; i < lines.Count && v.Items.Count < Limits.MaxViolations; i++)
         {
+            // Paths and messages below are formatted only when a check fails (see FailureText).
             var line = lines[i];
-            var path = $"snapshot.lines[{i}]";
-            if (CheckItem(line.ItemId, $"{path}.item_id", catalog, v))
-                v.Check(seen.Add(line.ItemId), $"{path}.item_id", $"'{line.ItemId}' is listed twice in this snapshot");
-            var quantitiesOk = CheckQuantity(line.OnHand, $"{path}.on_hand", v)
-                & CheckQuantity(line.Reserved, $"{path}.reserved", v)
-                & CheckQuantity(line.Quarantined, $"{path}.quarantined", v);
+            if (CheckItem(line.ItemId, i, "snapshot", catalog, v))
+                v.Check(seen.Add(line.ItemId), $"snapshot.lines[{i}].item_id", $"'{line.ItemId}' is listed twice in this snapshot");
+            var quantitiesOk = CheckQuantity(line.OnHand, i, "on_hand", v)
+                & CheckQuantity(line.Reserved, i, "reserved", v)
+                & CheckQuantity(line.Quarantined, i, "quarantined", v);
             if (quantitiesOk)
-                v.Check(line.Reserved + line.Quarantined <= line.OnHand, $"{path}.reserved",
+                v.Check(line.Reserved + line.Quarantined <= line.OnHand, $"snapshot.lines[{i}].reserved",
                     "reserved plus quarantined must not exceed on_hand (both are part of it)");
             v.Check(double.IsFinite(line.AverageDailyConsumption) && line.AverageDailyConsumption >= 0
                     && line.AverageDailyConsumption <= Limits.MaxQuantity,
-                $"{path}.average_daily_consumption", "must be a finite number, zero or more");
-            CheckLots(line, path, quantitiesOk, v);
+                $"snapshot.lines[{i}].average_daily_consumption", "must be a finite number, zero or more");
+            if (line.Lots.Count > 0) CheckLots(line, i, quantitiesOk, v);
         }
     }
 
-    private static void CheckLots(SnapshotLine line, string path, bool onHandOk, Violations v)
+    private static void CheckLots(SnapshotLine line, int i, bool onHandOk, Violations v)
     {
-        if (!v.Check(line.Lots.Count <= Limits.MaxLotsPerLine, $"{path}.lots", $"at most {Limits.MaxLotsPerLine} lots per line")) return;
-        var lotNumbers = new HashSet<string>(StringComparer.Ordinal);
+        if (!v.Check(line.Lots.Count <= Limits.MaxLotsPerLine, $"snapshot.lines[{i}].lots", $"at most {Limits.MaxLotsPerLine} lots per line")) return;
+        // Most lines have one or two lots: compare directly instead of building a set.
+        HashSet<string>? lotNumbers = line.Lots.Count > 4 ? new HashSet<string>(StringComparer.Ordinal) : null;
         long sum = 0;
         var sumOk = true;
         for (var j = 0; j < line.Lots.Count; j++)
         {
             var lot = line.Lots[j];
-            var lotPath = $"{path}.lots[{j}]";
-            if (CheckLotNumber(lot.LotNumber, $"{lotPath}.lot_number", v))
-                v.Check(lotNumbers.Add(lot.LotNumber), $"{lotPath}.lot_number", $"lot '{lot.LotNumber}' is listed twice");
-            CheckDate(lot.ExpiresOn, $"{lotPath}.expires_on", required: true, v);
-            if (CheckQuantity(lot.Quantity, $"{lotPath}.quantity", v)) sum += lot.Quantity;
+            if (v.Check(Text.IsToken(lot.LotNumber, Limits.MaxLotNumberLength), $"snapshot.lines[{i}].lots[{j}].lot_number",
+                    $"is required: 1-{Limits.MaxLotNumberLength} printable characters without spaces"))
+            {
+                var unique = lotNumbers?.Add(lot.LotNumber) ?? !line.Lots.Take(j).Any(l => l.LotNumber == lot.LotNumber);
+                v.Check(unique, $"snapshot.lines[{i}].lots[{j}].lot_number", $"lot '{lot.LotNumber}' is listed twice");
+            }
+            if (lot.ExpiresOn.Length == 0) v.Add($"snapshot.lines[{i}].lots[{j}].expires_on", "is required (YYYY-MM-DD)");
+            else v.Check(TryParseDate(lot.ExpiresOn, out _), $"snapshot.lines[{i}].lots[{j}].expires_on", $"'{Text.Clip(lot.ExpiresOn)}' is not a date (YYYY-MM-DD)");
+            if (v.Check(lot.Quantity >= 0, $"snapshot.lines[{i}].lots[{j}].quantity", $"must not be negative (got {lot.Quantity})")
+                && v.Check(lot.Quantity <= Limits.MaxQuantity, $"snapshot.lines[{i}].lots[{j}].quantity", $"must not exceed {Limits.MaxQuantity}"))
+                sum += lot.Quantity;
             else sumOk = false;
         }
         if (onHandOk && sumOk)
-            v.Check(sum <= line.OnHand, $"{path}.lots", $"lot quantities add up to {sum}, more than on_hand {line.OnHand}");
+            v.Check(sum <= line.OnHand, $"snapshot.lines[{i}].lots", $"lot quantities add up to {sum}, more than on_hand {line.OnHand}");
+    }
+
+    private static bool CheckQuantity(long q, int line, string field, Violations v) =>
+        v.Check(q >= 0, $"snapshot.lines[{line}].{field}", $"must not be negative (got {q})")
+        && v.Check(q <= Limits.MaxQuantity, $"snapshot.lines[{line}].{field}", $"must not exceed {Limits.MaxQuantity}");
+
+    private static bool CheckItem(string itemId, int line, string section, ICatalogView catalog, Violations v)
+    {
+        // The catalog knows only valid ids: look it up first, and explain the id only when it is unknown.
+        if (catalog.TryGetItem(itemId, out _)) return true;
+        if (!ItemId.IsValid(itemId, out var why)) { v.Add($"{section}.lines[{line}].item_id", why); return false; }
+        v.Add($"{section}.lines[{line}].item_id", $"unknown item '{itemId}'; register it in the catalog first");
+        return false;
     }
 
     private static void CheckMovements(IReadOnlyList<MovementLine> lines, ICatalogView catalog, Violations v)
@@ -94,7 +114,7 @@ public static class ReportValidator
         {
             var m = lines[i];
             var path = $"movements.lines[{i}]";
-            CheckItem(m.ItemId, $"{path}.item_id", catalog, v);
+            CheckItem(m.ItemId, i, "movements", catalog, v);
             if (!v.Check(Enum.IsDefined(m.Type) && m.Type != MovementType.Unspecified, $"{path}.type",
                     "must be received, consumed, adjusted, transferred_in, transferred_out or discarded")) continue;
             if (m.Type == MovementType.Adjusted)
@@ -127,11 +147,6 @@ public static class ReportValidator
         v.Check(count > 0, field, "at least one line is required")
         && v.Check(count <= Limits.MaxLinesPerReport, field, $"at most {Limits.MaxLinesPerReport} lines per report (got {count}); split the report");
 
-    private static bool CheckItem(string itemId, string field, ICatalogView catalog, Violations v)
-    {
-        if (!ItemId.IsValid(itemId, out var why)) { v.Add(field, why); return false; }
-        return v.Check(catalog.TryGetItem(itemId, out _), field, $"unknown item '{itemId}'; register it in the catalog first");
-    }
 
     private static bool CheckQuantity(long q, string field, Violations v) =>
         v.Check(q >= 0, field, $"must not be negative (got {q})")

@@ -59,7 +59,9 @@ public static class SiloExtensions
             o.DataSource = path;
             o.DurableCommits = options.Storage.DurableCommits;
         });
-        silo.Services.AddSingleton(sp => new SqliteAuditLog(path, options.Storage.DurableCommits, sp.GetRequiredService<ILogger<SqliteAuditLog>>()));
+        // Its own file beside the grain state: two writers on one SQLite file would queue on its single write lock.
+        var auditPath = Path.GetFullPath(options.Storage.AuditSqlitePath ?? Path.Combine(Path.GetDirectoryName(path)!, "audit.db"));
+        silo.Services.AddSingleton(sp => new SqliteAuditLog(auditPath, options.Storage.DurableCommits, sp.GetRequiredService<ILogger<SqliteAuditLog>>()));
         silo.Services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());
         silo.Services.AddHostedService(sp => sp.GetRequiredService<SqliteAuditLog>());
     }

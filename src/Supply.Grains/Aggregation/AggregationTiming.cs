@@ -12,8 +12,8 @@ public static class AggregationTiming
     /// <summary>A region pushes its totals to the nation at most this long after its first unpushed change.</summary>
     public static readonly TimeSpan PushDelay = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Least time between the starts of two state writes of one aggregate (bounds writes to a few per second).</summary>
-    public static readonly TimeSpan MinWriteInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>Least time between the starts of two state writes of one aggregate: its whole state is rewritten, and it can be rebuilt from the locations.</summary>
+    public static readonly TimeSpan MinWriteInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>Wait before retrying a failed publication or push: 0.5 s doubling up to 30 s.</summary>
     public static TimeSpan RetryDelay(int failures) =>

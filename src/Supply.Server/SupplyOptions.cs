@@ -126,5 +126,9 @@ public sealed class SupplyOptions
         public bool Console { get; set; }
         /// <summary>Also honoured: the standard OTEL_EXPORTER_OTLP_ENDPOINT variable.</summary>
         public string? OtlpEndpoint { get; set; }
+        /// <summary>Prometheus scrape endpoint (GET /metrics, plaintext HTTP/1.1) on this port; 0 = off.</summary>
+        public int PrometheusPort { get; set; }
+        /// <summary>Address of the scrape endpoint; default: Supply:Listen:Address.</summary>
+        public string? PrometheusAddress { get; set; }
     }
 }

@@ -165,7 +165,65 @@ public sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticipan
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    // Traced only when someone listens: the untraced path stays one plain call.
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        StorageTracing.IsEnabled
+            ? TracedReadAsync(stateName, grainId, grainState, cancellationToken)
+            : ReadCoreAsync(stateName, grainId, grainState, cancellationToken);
+
+    private async Task TracedReadAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        using var activity = StorageTracing.Start(StorageTracing.AzureTable, "read", _name, stateName, grainId);
+        try
+        {
+            var bytes = await ReadCoreAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
+            StorageTracing.Read(activity, grainState.RecordExists, bytes);
+        }
+        catch (Exception ex) when (StorageTracing.Failed(activity, ex))
+        {
+            throw; // not reached: the filter only records the failure
+        }
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        StorageTracing.IsEnabled
+            ? TracedWriteAsync(stateName, grainId, grainState, cancellationToken)
+            : WriteCoreAsync(stateName, grainId, grainState, cancellationToken);
+
+    private async Task TracedWriteAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        using var activity = StorageTracing.Start(StorageTracing.AzureTable, "write", _name, stateName, grainId);
+        try
+        {
+            var bytes = await WriteCoreAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
+            StorageTracing.Written(activity, bytes);
+        }
+        catch (Exception ex) when (StorageTracing.Failed(activity, ex))
+        {
+            throw;
+        }
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        StorageTracing.IsEnabled
+            ? TracedClearAsync(stateName, grainId, grainState, cancellationToken)
+            : ClearCoreAsync(stateName, grainId, grainState, cancellationToken);
+
+    private async Task TracedClearAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        using var activity = StorageTracing.Start(StorageTracing.AzureTable, "clear", _name, stateName, grainId);
+        try
+        {
+            await ClearCoreAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageTracing.Failed(activity, ex))
+        {
+            throw;
+        }
+    }
+
+    /// <returns>The stored state's size in bytes (0 when there is none).</returns>
+    private async Task<long> ReadCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync().ConfigureAwait(false);
         var key = KeyOf(stateName, grainId);
@@ -192,7 +250,7 @@ public sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticipan
                 ResetState(grainState);
                 grainState.ETag = null;
                 grainState.RecordExists = false;
-                return;
+                return 0;
             }
 
             CheckIdentity(entity, key);
@@ -231,7 +289,7 @@ public sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticipan
                 ResetState(grainState);
                 grainState.ETag = etag;
                 grainState.RecordExists = false;
-                return;
+                return 0;
             }
 
             T? state;
@@ -250,11 +308,12 @@ public sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticipan
                 grainState.State = state;
             grainState.ETag = etag;
             grainState.RecordExists = true;
-            return;
+            return data.LongLength;
         }
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    /// <returns>The serialized state's size in bytes.</returns>
+    private async Task<long> WriteCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -302,9 +361,10 @@ public sealed class AzureTableGrainStorage : IGrainStorage, ILifecycleParticipan
         await ReplaceKnownBlobAsync(key, expected, newEtag, blobName).ConfigureAwait(false);
         grainState.ETag = newEtag;
         grainState.RecordExists = true;
+        return data.LongLength;
     }
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    private async Task ClearCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();

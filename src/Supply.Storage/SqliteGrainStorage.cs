@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -163,7 +164,65 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    // Traced only when someone listens: the untraced path stays one plain call.
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        StorageTracing.IsEnabled
+            ? TracedReadAsync(stateName, grainId, grainState, cancellationToken)
+            : ReadCoreAsync(stateName, grainId, grainState, cancellationToken);
+
+    private async Task TracedReadAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        using var activity = StorageTracing.Start(StorageTracing.Sqlite, "read", _name, stateName, grainId);
+        try
+        {
+            var bytes = await ReadCoreAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
+            StorageTracing.Read(activity, grainState.RecordExists, bytes);
+        }
+        catch (Exception ex) when (StorageTracing.Failed(activity, ex))
+        {
+            throw; // not reached: the filter only records the failure
+        }
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        StorageTracing.IsEnabled
+            ? TracedWriteAsync(stateName, grainId, grainState, cancellationToken)
+            : WriteCoreAsync(stateName, grainId, grainState, cancellationToken);
+
+    private async Task TracedWriteAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        using var activity = StorageTracing.Start(StorageTracing.Sqlite, "write", _name, stateName, grainId);
+        try
+        {
+            var (bytes, batchSize) = await WriteCoreAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
+            StorageTracing.Written(activity, bytes, batchSize);
+        }
+        catch (Exception ex) when (StorageTracing.Failed(activity, ex))
+        {
+            throw;
+        }
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken) =>
+        StorageTracing.IsEnabled
+            ? TracedClearAsync(stateName, grainId, grainState, cancellationToken)
+            : ClearCoreAsync(stateName, grainId, grainState, cancellationToken);
+
+    private async Task TracedClearAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    {
+        using var activity = StorageTracing.Start(StorageTracing.Sqlite, "clear", _name, stateName, grainId);
+        try
+        {
+            await ClearCoreAsync(stateName, grainId, grainState, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageTracing.Failed(activity, ex))
+        {
+            throw;
+        }
+    }
+
+    /// <returns>The stored state's size in bytes (0 when there is none).</returns>
+    private async Task<int> ReadCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -208,7 +267,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
             ResetState(grainState);
             grainState.ETag = etag;
             grainState.RecordExists = false;
-            return;
+            return 0;
         }
 
         T? state;
@@ -227,9 +286,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
             grainState.State = state;
         grainState.ETag = etag;
         grainState.RecordExists = true;
+        return data.Length;
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    /// <returns>The serialized state's size and how many operations its batch committed together.</returns>
+    private async Task<(int Bytes, int BatchSize)> WriteCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -244,9 +305,10 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         var newEtag = await op.Completion.Task.ConfigureAwait(false);
         grainState.ETag = newEtag;
         grainState.RecordExists = true;
+        return (data.Length, op.BatchSize);
     }
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    private async Task ClearCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
         await EnsureStartedAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -470,6 +532,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
 
             foreach (var op in batch)
             {
+                op.BatchSize = batch.Count; // for the caller's trace span
                 if (op.Conflict is { } conflict)
                     op.Completion.TrySetException(conflict);
                 else
@@ -632,6 +695,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         // Set by the writer thread; read by it after commit.
         public string? ResultEtag { get; set; }
         public SqliteInconsistentStateException? Conflict { get; set; }
+        public int BatchSize { get; set; }
 
         public TaskCompletionSource<string?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -755,5 +819,76 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
     {
         public static readonly bool CanCreate =
             typeof(T).IsValueType || (!typeof(T).IsAbstract && typeof(T).GetConstructor(Type.EmptyTypes) is not null);
+    }
+}
+
+/// <summary>
+/// Spans around grain-state reads, writes and clears of the Supply storage providers, on the ActivitySource
+/// <c>Supply.Storage</c> (register it with OpenTelemetry: <c>.AddSource(StorageTracing.ActivitySourceName)</c>).
+/// They nest under Orleans' own "read/write storage" spans (source <c>Microsoft.Orleans.Storage</c>) and show
+/// the provider's share: for SQLite, the wait for the group commit. Tagged with the grain type and state name,
+/// never the grain key or the state's contents.
+/// </summary>
+public static class StorageTracing
+{
+    public const string ActivitySourceName = "Supply.Storage";
+
+    internal const string Sqlite = "sqlite";
+    internal const string AzureTable = "azure-table";
+
+    private static readonly ActivitySource Source = new(ActivitySourceName, "1.0.0");
+
+    /// <summary>True when a listener (an OpenTelemetry tracer provider) wants these spans.</summary>
+    internal static bool IsEnabled => Source.HasListeners();
+
+    /// <summary>Starts "{provider} {operation}" (e.g. "sqlite write"); null when nobody samples it.</summary>
+    internal static Activity? Start(string provider, string operation, string providerName, string stateName, GrainId grainId)
+    {
+        var activity = Source.StartActivity($"{provider} {operation}", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("db.system.name", provider == Sqlite ? "sqlite" : "azure.tables");
+            activity.SetTag("db.operation.name", operation);
+            activity.SetTag("supply.storage.name", providerName); // the provider's registered name
+            activity.SetTag("orleans.storage.state.name", stateName);
+            activity.SetTag("orleans.grain.type", grainId.Type.ToString());
+        }
+
+        return activity;
+    }
+
+    internal static void Read(Activity? activity, bool found, long bytes)
+    {
+        if (activity is not { IsAllDataRequested: true })
+            return;
+        activity.SetTag("supply.storage.found", found);
+        activity.SetTag("supply.storage.bytes", bytes);
+    }
+
+    internal static void Written(Activity? activity, long bytes, int batchSize = 0)
+    {
+        if (activity is not { IsAllDataRequested: true })
+            return;
+        activity.SetTag("supply.storage.bytes", bytes);
+        if (batchSize > 0)
+            activity.SetTag("supply.storage.batch_size", batchSize);
+    }
+
+    /// <summary>Marks the span failed (an ETag conflict is tagged as such); returns false, for use as an exception filter.</summary>
+    internal static bool Failed(Activity? activity, Exception ex)
+    {
+        if (activity is null)
+            return false;
+        var conflict = ex is InconsistentStateException;
+        activity.SetStatus(ActivityStatusCode.Error, conflict ? "ETag conflict" : ex.GetType().Name);
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag("error.type", ex.GetType().FullName);
+            if (conflict)
+                activity.SetTag("supply.storage.etag_conflict", true);
+            activity.AddException(ex);
+        }
+
+        return false;
     }
 }

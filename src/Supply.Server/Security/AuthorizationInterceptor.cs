@@ -75,10 +75,22 @@ public sealed class AuthorizationInterceptor(AccessPolicy policy, IAuditLog audi
     {
         if (!AccessPolicy.IsWrite(context.Method)) return Task.CompletedTask;
         var (location, report, lines) = request is StockReport r
-            ? (r.LocationId, r.ReportId, r.BodyCase == StockReport.BodyOneofCase.Snapshot ? r.Snapshot.Lines.Count : r.Movements?.Lines.Count ?? 0)
+            ? (Bounded(r.LocationId), Bounded(r.ReportId), r.BodyCase == StockReport.BodyOneofCase.Snapshot ? r.Snapshot.Lines.Count : r.Movements?.Lines.Count ?? 0)
             : ("", "", 0);
         return audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller?.Name ?? $"anonymous@{context.Peer}", ActionOf(context.Method), location,
             report, outcome, lines, 0, reason) { Role = caller?.RoleText ?? "", Scope = caller?.ScopeText ?? "" });
+    }
+
+    /// <summary>
+    /// Ids of a refused request as the append-only log keeps them: the first 128 characters (every valid
+    /// id fits) and how many more there were. Unbounded, anyone could make the log store megabytes per call.
+    /// </summary>
+    private static string Bounded(string id)
+    {
+        const int max = 128;
+        if (id.Length <= max) return id;
+        var keep = char.IsHighSurrogate(id[max - 1]) ? max - 1 : max;
+        return $"{id[..keep]}…(+{id.Length - keep} characters)";
     }
 
     internal static string ActionOf(string method) => method[(method.LastIndexOf('/') + 1)..] switch

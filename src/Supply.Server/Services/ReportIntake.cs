@@ -30,7 +30,7 @@ public sealed class ReportIntake(IGrainFactory grains, CatalogCache cache, IAudi
             Role = caller.Role,
             Scope = caller.Scope,
         });
-        metrics.Report(outcome, report.LineCount, time.GetElapsedTime(started));
+        metrics.Report(outcome, report.LineCount, time.GetElapsedTime(started), ack.Violations);
         return ack;
     }
 

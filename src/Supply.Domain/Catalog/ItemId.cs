@@ -16,26 +16,34 @@ public static class ItemId
         if (id.Length > 64) { why = "is longer than 64 characters"; return false; }
         var colon = id.IndexOf(':');
         if (colon < 0) { why = $"'{Text.Clip(id)}' has no scheme prefix (npl:, vnr:, gtin:, ppe:)"; return false; }
-        var scheme = id[..colon];
-        var value = id[(colon + 1)..];
+        // Spans, not substrings: this runs for every line of every report.
+        var scheme = id.AsSpan(0, colon);
+        var value = id.AsSpan(colon + 1);
         var ok = scheme switch
         {
-            "npl" => value.Length is >= 8 and <= 20 && value.All(char.IsAsciiDigit),
-            "vnr" => value.Length == 6 && value.All(char.IsAsciiDigit),
-            "gtin" => value.Length is 8 or 12 or 13 or 14 && value.All(char.IsAsciiDigit) && GtinCheckDigitOk(value),
-            "ppe" => value.Length is >= 1 and <= 40 && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'),
+            "npl" => value.Length is >= 8 and <= 20 && !value.ContainsAnyExceptInRange('0', '9'),
+            "vnr" => value.Length == 6 && !value.ContainsAnyExceptInRange('0', '9'),
+            "gtin" => value.Length is 8 or 12 or 13 or 14 && !value.ContainsAnyExceptInRange('0', '9') && GtinCheckDigitOk(value.ToString()),
+            "ppe" => value.Length is >= 1 and <= 40 && IsPpeClass(value),
             _ => false,
         };
         if (ok) return true;
-        why = scheme switch
+        why = scheme.ToString() switch
         {
             "npl" => "npl: must be followed by 8-20 digits (NPL pack id)",
             "vnr" => "vnr: must be followed by exactly 6 digits (varunummer)",
             "gtin" => "gtin: must be followed by 8, 12, 13 or 14 digits with a valid GS1 check digit",
             "ppe" => "ppe: must be followed by a lower-case class name (letters, digits, '-')",
-            _ => $"unknown scheme '{Text.Clip(scheme)}' (expected npl, vnr, gtin or ppe)",
+            _ => $"unknown scheme '{Text.Clip(scheme.ToString())}' (expected npl, vnr, gtin or ppe)",
         };
         return false;
+    }
+
+    private static bool IsPpeClass(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')) return false;
+        return true;
     }
 
     /// <summary>GS1 mod-10: weights 3,1,3,... from the digit left of the check digit.</summary>

@@ -100,9 +100,8 @@ public static class ReportValidator
 
     private static bool CheckItem(string itemId, int line, string section, ICatalogView catalog, Violations v)
     {
-        // The catalog knows only valid ids: look it up first, and explain the id only when it is unknown.
-        if (catalog.TryGetItem(itemId, out _)) return true;
         if (!ItemId.IsValid(itemId, out var why)) { v.Add($"{section}.lines[{line}].item_id", why); return false; }
+        if (catalog.TryGetItem(itemId, out _)) return true;
         v.Add($"{section}.lines[{line}].item_id", $"unknown item '{itemId}'; register it in the catalog first");
         return false;
     }

@@ -159,6 +159,20 @@ public sealed class ObservabilityTests(ObservabilityFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task The_lag_from_a_report_to_the_national_view_is_measured()
+    {
+        var loc = (await RegisterAsync(Server, ("06", LocationKind.Hospital)))[0];
+        await Server.Reporting.SubmitReportAsync(Snapshot(loc, "obs-lag", Now.AddMinutes(-5), Line(Ffp2, 12)));
+
+        // The location publishes to its region, the region pushes to the nation (debounced): wait for it, bounded.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        double measured;
+        while ((measured = Sum(Capture.CollectMetrics(), "supply.aggregation.lag", ("region", "06"))) < 1 && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.True(measured >= 1, "no aggregation lag was recorded for region 06");
+    }
+
+    [Fact]
     public async Task Feed_Orleans_and_AspNetCore_metrics_are_exported()
     {
         var result = await Capture.Services.GetRequiredService<IFeedPuller>().PullNowAsync(ObservabilityFixture.Feed);

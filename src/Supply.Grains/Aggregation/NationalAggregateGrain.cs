@@ -48,7 +48,19 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
     {
         if (!Aggregates.Accept(_regions, totals.Value)) return Task.CompletedTask; // a version we hold already, or older
         _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
+        RecordLag(totals.Value);
         return _writer.WriteAsync();
+    }
+
+    // Per region, the newest report already measured, so each report's lag is recorded once.
+    private readonly Dictionary<string, DateTimeOffset> _newestMeasured = new(StringComparer.Ordinal);
+
+    private void RecordLag(RegionTotals totals)
+    {
+        var newest = totals.Locations.Max(l => l.LastReceivedAt);
+        if (newest is not { } received || (_newestMeasured.TryGetValue(totals.RegionCode, out var seen) && received <= seen)) return;
+        _newestMeasured[totals.RegionCode] = received;
+        AggregationMetrics.Lag.Record((_time.GetUtcNow() - received).TotalSeconds, new KeyValuePair<string, object?>("region", totals.RegionCode));
     }
 
     public Task<Immutable<NationalTotals>> GetTotals(Immutable<AggregateFilter> filter) =>

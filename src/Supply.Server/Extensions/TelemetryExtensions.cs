@@ -32,6 +32,7 @@ public static class TelemetryExtensions
     [
         SupplyMetrics.Name,                 // reports, lines, refusals by reason, ingest latency
         Supply.Feeds.FeedMetrics.MeterName, // pulls, rows, HTTP attempts, breaker state, staleness, data age
+        Supply.Grains.Aggregation.AggregationMetrics.MeterName, // report → national view lag
         "Microsoft.Orleans",                // activations, grain counts, messaging, storage latency
         "System.Runtime",                   // GC, heap, CPU, thread pool
     ];

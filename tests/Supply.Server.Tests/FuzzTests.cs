@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
-using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -28,7 +27,9 @@ namespace Supply.Server.Tests;
 /// bad and forged tokens, streams mixing good and bad reports; interleaved with a known set of valid
 /// reports. Every reply must be a proper gRPC status from the accepted list, the server must stay up,
 /// and the stock of the compared locations must equal what the valid reports alone produce on a fresh
-/// reference server.
+/// reference server. INTERNAL and UNKNOWN fail the test, with the input, except where grpc-dotnet itself
+/// refuses a frame the test knows to be undecodable before any Supply code runs (see IsFramingRefusal)
+/// and the exactly matched, reported defects in KnownIssues.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
@@ -68,10 +69,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
         [StatusCode.PermissionDenied] = "a valid token without the role or region",
         [StatusCode.NotFound] = "queries for well-formed but unknown locations and items",
         [StatusCode.Cancelled] = "a stream the client cancelled, or the server cut after an oversized message",
-        [StatusCode.Unimplemented] = "a raw call to a method the service does not have",
+        [StatusCode.Unimplemented] = "a raw call to a method the service does not have, or with a grpc-encoding it does not support",
     };
 
-    /// <param name="Framing">INTERNAL from grpc-dotnet's own decoding of a raw frame (see <see cref="IsFramingRefusal"/>).</param>
+    /// <param name="Framing">INTERNAL/UNKNOWN from grpc-dotnet's own decoding of an undecodable raw frame (see <see cref="IsFramingRefusal"/>).</param>
     /// <param name="Known">A defect outside this test's remit, reported (not fixed here) and printed apart; see <see cref="KnownIssues"/>.</param>
     private sealed record Outcome(StatusCode? Code, string Message, string? Failure = null, ReportAck? Ack = null, bool Framing = false, string? Known = null);
 
@@ -81,9 +82,6 @@ public sealed class FuzzTests(ITestOutputHelper output)
     /// </summary>
     private static readonly (string Category, StatusCode Code, string Message, string Why)[] KnownIssues =
     [
-        ("raw stream: valid reports, then an undecodable message", StatusCode.Internal, "internal error; it has been logged",
-            "a StreamReports message that is not protobuf is decoded inside the interceptors; ErrorMappingInterceptor " +
-            "(src/Supply.Server/Grpc) maps the parser's exception to INTERNAL and logs it as a server error, instead of refusing the input"),
     ];
 
     private sealed record Case(string Category, string Input, Func<Task<Outcome>> Run);
@@ -123,22 +121,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var cases = Plan(rng, now, valid, run);
 
         var results = new ConcurrentBag<(Case Case, Outcome Outcome)>();
-        var inFlight = new ConcurrentDictionary<Case, DateTime>();
-        var phase = "fuzz";
-        using var debugTimer = new Timer(_ => File.AppendAllText("/tmp/fuzz-progress.txt",
-            $"{DateTime.UtcNow:O} phase={phase} done={results.Count} inflight={string.Join(" | ", inFlight.Select(kv => $"{(DateTime.UtcNow - kv.Value).TotalSeconds:F0}s [{kv.Key.Category}] {Clip(kv.Key.Input, 200)}"))}\n"),
-            null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
         var clock = Stopwatch.StartNew();
         var skipped = 0;
-        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (c, cancellation) =>
+        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (c, _) =>
         {
             if (clock.Elapsed > Budget) { Interlocked.Increment(ref skipped); return; }
             Outcome outcome;
-            inFlight[c] = DateTime.UtcNow;
             try { outcome = await c.Run().WaitAsync(HangLimit); }
             catch (TimeoutException) { outcome = new Outcome(null, "hang", $"no reply {HangLimit.TotalSeconds} s after the call began, past its own deadline"); }
             catch (Exception e) { outcome = new Outcome(null, e.GetType().Name, $"the client saw no gRPC status: {e.GetType().Name}: {e.Message}"); }
-            inFlight.TryRemove(c, out _);
             if (KnownIssues.FirstOrDefault(k => k.Category == c.Category && k.Code == outcome.Code && k.Message == outcome.Message) is { Why: { } why })
                 outcome = outcome with { Failure = null, Known = why };
             if (outcome.Code is StatusCode.Internal or StatusCode.Unknown && outcome.Failure is null && !outcome.Framing && outcome.Known is null)
@@ -146,9 +137,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
             results.Add((c, outcome));
         });
         var fuzzTime = clock.Elapsed;
+        foreach (var channel in channels.Values) channel.Dispose();
 
         // Every valid report, once more (idempotent): what a stream cut short did not deliver is delivered now.
-        phase = "resend";
         var reporting = fuzz.Reporting;
         foreach (var report in valid.Select(v => v.Report))
         {
@@ -156,10 +147,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
             Assert.NotEqual(ReportOutcome.Rejected, ack.Outcome);
         }
         // The reference: the valid reports alone, in another order, on a fresh server.
-        phase = "reference";
         var referenceReporting = reference.Reporting;
         foreach (var report in valid.Select(v => v.Report).Reverse()) await referenceReporting.SubmitReportAsync(report, run.Options);
-        phase = "compare";
 
         Print(results, fuzzTime, skipped, run, valid.Count);
 

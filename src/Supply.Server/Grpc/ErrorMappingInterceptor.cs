@@ -52,6 +52,9 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return null;
             case DomainValidationException invalid:
                 return InvalidArgument(invalid.Violations);
+            case Google.Protobuf.InvalidProtocolBufferException bad:
+                // A streamed message that is not a valid protobuf is the sender's fault, not ours.
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.InvalidArgument, "a message could not be parsed: " + bad.Message));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
             case TimeoutException or OrleansException or Orleans.Runtime.SiloUnavailableException:

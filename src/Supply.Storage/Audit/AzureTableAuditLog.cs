@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
@@ -19,8 +18,7 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
 
     private readonly TableClient _table;
     private readonly ILogger<AzureTableAuditLog> _logger;
-    private readonly Channel<(AuditEntry Entry, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(AuditEntry, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AuditAppendQueue _queue = new();
     private Task? _writer;
 
     public AzureTableAuditLog(string connectionString, string tableName, ILogger<AzureTableAuditLog> logger)
@@ -37,18 +35,13 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         if (_writer is not null) await _writer.WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
-    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((entry, done))) throw new InvalidOperationException("the audit log is stopped");
-        return done.Task.WaitAsync(cancellationToken);
-    }
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) => _queue.Append(entry, cancellationToken);
 
     public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
@@ -75,11 +68,8 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
 
     private async Task WriteLoop()
     {
-        var batch = new List<(AuditEntry Entry, TaskCompletionSource Done)>();
-        while (await _queue.Reader.WaitToReadAsync())
+        await foreach (var batch in _queue.Batches(1000))
         {
-            batch.Clear();
-            while (batch.Count < 1000 && _queue.Reader.TryRead(out var item)) batch.Add(item);
             foreach (var partition in batch.GroupBy(b => b.Entry.LocationId))
             {
                 foreach (var chunk in partition.Chunk(MaxBatch))
@@ -87,12 +77,12 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
                     try
                     {
                         await _table.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(c.Entry))));
-                        foreach (var (_, done) in chunk) done.TrySetResult();
+                        AuditAppendQueue.Settle(chunk, null);
                     }
                     catch (Exception ex) when (ex is RequestFailedException or TableTransactionFailedException)
                     {
                         LogWriteFailed(ex, chunk.Length);
-                        foreach (var (_, done) in chunk) done.TrySetException(ex);
+                        AuditAppendQueue.Settle(chunk, ex);
                     }
                 }
             }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,8 +39,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
     private readonly string _connectionString;
     private readonly bool _durable;
     private readonly ILogger<SqliteAuditLog> _logger;
-    private readonly Channel<(AuditEntry Entry, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(AuditEntry, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AuditAppendQueue _queue = new();
     private Task? _writer;
 
     public SqliteAuditLog(string path, bool durableCommits, ILogger<SqliteAuditLog> logger)
@@ -73,18 +71,13 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         if (_writer is not null) await _writer.WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
-    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((entry, done))) throw new InvalidOperationException("the audit log is stopped");
-        return done.Task.WaitAsync(cancellationToken);
-    }
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) => _queue.Append(entry, cancellationToken);
 
     public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
@@ -135,11 +128,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
             .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
         insert.Prepare();
 
-        var batch = new List<(AuditEntry Entry, TaskCompletionSource Done)>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        await foreach (var batch in _queue.Batches(MaxBatch))
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
             try
             {
                 using var transaction = connection.BeginTransaction();
@@ -152,12 +142,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
                     insert.ExecuteNonQuery();
                 }
                 transaction.Commit();
-                foreach (var (_, done) in batch) done.TrySetResult();
+                AuditAppendQueue.Settle(batch, null);
             }
             catch (Exception ex)
             {
                 LogWriteFailed(ex, batch.Count);
-                foreach (var (_, done) in batch) done.TrySetException(ex);
+                AuditAppendQueue.Settle(batch, ex);
             }
         }
     }

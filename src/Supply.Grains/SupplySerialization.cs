@@ -1,13 +1,20 @@
 using Orleans.Serialization;
+using Supply.Domain.Stock;
 
 namespace Supply.Grains;
 
 public static class SupplySerialization
 {
+    /// <summary>Domain types with Orleans surrogates (Stock/LedgerSurrogates.cs): binary, not JSON.</summary>
+    private static readonly HashSet<Type> Surrogated =
+        [typeof(LocationLedger), typeof(ItemLedger), typeof(SnapshotEntry), typeof(MovementEntry), typeof(Lot), typeof(ReportReceipt)];
+
     /// <summary>
-    /// Domain types stay plain C# (no Orleans attributes); Orleans carries them with System.Text.Json.
+    /// Domain types stay plain C# (no Orleans attributes); Orleans carries them with System.Text.Json,
+    /// except the location ledger's types, which are stored on every report and have binary surrogates.
     /// Register on every silo and client.
     /// </summary>
     public static ISerializerBuilder AddSupplyDomainTypes(this ISerializerBuilder builder) =>
-        builder.AddJsonSerializer(isSupported: type => type.Namespace?.StartsWith("Supply.Domain", StringComparison.Ordinal) == true);
+        builder.AddJsonSerializer(isSupported: type =>
+            type.Namespace?.StartsWith("Supply.Domain", StringComparison.Ordinal) == true && !Surrogated.Contains(type));
 }

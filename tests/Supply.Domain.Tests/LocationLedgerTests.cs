@@ -343,4 +343,29 @@ public class LocationLedgerTests
         var old = _ledger.Receipts["m-old"];
         Assert.Equal(new ReportReceipt("m-old", ReportKind.Movements, At(1), Now.AddMinutes(-5), 1, ReportOutcome.Historical, 0, 2), old);
     }
+
+    [Fact]
+    public void Old_receipts_are_forgotten_and_a_forgotten_report_sent_again_changes_no_stock()
+    {
+        Apply(Snapshot("s0", At(0), Line(Vnr, 100)));
+        Apply(Movements("m1", At(1), Move(Vnr, MovementType.Consumed, 10)));
+        var reports = LocationLedger.ReceiptsKept + LocationLedger.ReceiptsKept / 5;
+        for (var i = 0; i < reports; i++) Apply(Snapshot($"g{i:D4}", At(2).AddMinutes(i), Line(Gtin, i)));
+
+        Assert.InRange(_ledger.Receipts.Count, LocationLedger.ReceiptsKept, LocationLedger.ReceiptsKept + LocationLedger.ReceiptsKept / 10);
+        Assert.Equal(reports + 2, _ledger.View().ReportsAccepted);
+        Assert.DoesNotContain("m1", _ledger.Receipts.Keys);
+        Assert.Equal($"g{reports - 1:D4}", _ledger.History().First().ReportId);
+
+        var movementAgain = Apply(Movements("m1", At(1), Move(Vnr, MovementType.Consumed, 10)));
+        var snapshotAgain = Apply(Snapshot("s0", At(0), Line(Vnr, 100)));
+        var newestAgain = Apply(Snapshot($"g{reports - 1:D4}", At(2).AddMinutes(reports - 1), Line(Gtin, reports - 1)));
+
+        Assert.False(movementAgain.Duplicate); // forgotten: acknowledged afresh ...
+        Assert.Equal(0, movementAgain.LinesApplied); // ... but its line is already counted
+        Assert.Equal(0, snapshotAgain.LinesApplied);
+        Assert.True(newestAgain.Duplicate); // remembered: the first acknowledgement
+        Assert.Equal(90, Stock(Vnr).OnHand);
+        Assert.Equal(reports - 1, Stock(Gtin).OnHand);
+    }
 }

@@ -17,8 +17,19 @@ public sealed class LocationLedger
     public DateTimeOffset? LastReceivedAt { get; set; }
     public DateTimeOffset? LastAsOf { get; set; }
     public Dictionary<string, ItemLedger> Items { get; set; } = new(StringComparer.Ordinal);
-    /// <summary>Every accepted report by id: the history, and the answer to a resend.</summary>
+    /// <summary>
+    /// The newest accepted reports by id (at most <see cref="ReceiptsKept"/>): the recent history, and the answer to a resend.
+    /// </summary>
     public Dictionary<string, ReportReceipt> Receipts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many receipts the ledger keeps. The ledger is stored whole on every report, so an unbounded history would
+    /// make every write grow forever. Forgetting a receipt never changes stock: stock depends only on the set of
+    /// reports, and a forgotten report sent again finds its snapshot no longer newer and its movement lines already
+    /// kept (or already superseded), so it changes nothing; it is only acknowledged afresh (as historical) instead of
+    /// with its first acknowledgement. Every report stays in the audit log for good.
+    /// </summary>
+    public const int ReceiptsKept = 500;
 
     /// <summary>
     /// Validates and applies a report. A report id seen before returns its first acknowledgement
@@ -49,24 +60,33 @@ public sealed class LocationLedger
         var receipt = new ReportReceipt(report.ReportId, report.Kind, asOf, now, report.LineCount,
             applied > 0 ? ReportOutcome.Applied : ReportOutcome.Historical, applied, Version);
         Receipts[report.ReportId] = receipt;
+        if (Receipts.Count > ReceiptsKept + ReceiptsKept / 10) ForgetOldestReceipts();
         return AckFor(receipt, duplicate: false);
+    }
+
+    /// <summary>Trims the receipts back to the newest <see cref="ReceiptsKept"/> (in batches, so not on every report).</summary>
+    private void ForgetOldestReceipts()
+    {
+        var cutoff = Receipts.Values.Select(r => r.Version).OrderDescending().ElementAt(ReceiptsKept - 1);
+        foreach (var (id, r) in Receipts)
+            if (r.Version < cutoff) Receipts.Remove(id);
     }
 
     private ReportAck AckFor(ReportReceipt r, bool duplicate) =>
         new(r.ReportId, LocationId, r.Outcome, r.LinesApplied, r.Lines - r.LinesApplied, duplicate, r.Version, r.ReceivedAt, []);
-
-    private static readonly IReadOnlyList<Lot> NoLots = [];
 
     private int ApplySnapshot(string reportId, DateTimeOffset asOf, bool physicalCount, IReadOnlyList<SnapshotLine> lines)
     {
         var applied = 0;
         foreach (var line in lines)
         {
-            var lots = line.Lots.Count == 0 ? NoLots : line.Lots.Select(l =>
+            var lots = line.Lots.Count == 0 ? [] : new Lot[line.Lots.Count];
+            for (var i = 0; i < lots.Length; i++)
             {
+                var l = line.Lots[i];
                 ReportValidator.TryParseDate(l.ExpiresOn, out var expires);
-                return new Lot(l.LotNumber, expires, l.Quantity);
-            }).ToList();
+                lots[i] = new Lot(l.LotNumber, expires, l.Quantity);
+            }
             var snapshot = new SnapshotEntry(reportId, asOf, physicalCount, line.OnHand, line.Reserved, line.Quarantined, lots,
                 line.AverageDailyConsumption);
             if (ItemFor(line.ItemId).Offer(snapshot)) applied++;

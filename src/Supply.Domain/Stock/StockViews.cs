@@ -35,7 +35,7 @@ public sealed record StockTotals(
 public static class LocationLedgerViews
 {
     public static LocationStockView View(this LocationLedger ledger, string? itemId = null) => new(
-        ledger.LocationId, ledger.Version, ledger.LastReceivedAt, ledger.LastAsOf, ledger.Receipts.Count,
+        ledger.LocationId, ledger.Version, ledger.LastReceivedAt, ledger.LastAsOf, (int)ledger.Version,
         itemId is null ? ledger.CurrentStock().ToList() : ledger.CurrentStock(itemId) is { } one ? [one] : []);
 }
 

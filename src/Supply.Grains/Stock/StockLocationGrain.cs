@@ -83,7 +83,7 @@ public sealed class StockLocationGrain(
 
     public Task<Immutable<LocationStockView>> GetStatus() =>
         Task.FromResult(new LocationStockView(Ledger.LocationId, Ledger.Version, Ledger.LastReceivedAt, Ledger.LastAsOf,
-            Ledger.Receipts.Count, []).AsImmutable());
+            (int)Ledger.Version, []).AsImmutable()); // one version per accepted report
 
     public async Task<Immutable<LocationTotals?>> GetTotals() =>
         (await TotalsToPublish()).AsImmutable();

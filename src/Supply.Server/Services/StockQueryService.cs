@@ -88,7 +88,7 @@ public sealed class StockQueryService(IGrainFactory grains, CatalogCache cache) 
     {
         var location = QueryArguments.KnownLocation(await cache.GetAsync(), request.LocationId);
         if (request.Limit < 0) throw new Domain.DomainValidationException([new Domain.Violation("limit", "must not be negative")]);
-        var limit = request.Limit == 0 ? 100 : Math.Min(request.Limit, 1000);
+        var limit = request.Limit == 0 ? 100 : Math.Min(request.Limit, Domain.Stock.LocationLedger.ReceiptsKept);
         var grain = Grain(location.Id);
         var status = (await grain.GetStatus()).Value;
         var receipts = (await grain.GetHistory(limit)).Value;

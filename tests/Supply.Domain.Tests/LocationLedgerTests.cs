@@ -368,4 +368,22 @@ public class LocationLedgerTests
         Assert.Equal(90, Stock(Vnr).OnHand);
         Assert.Equal(reports - 1, Stock(Gtin).OnHand);
     }
+
+    [Fact]
+    public void Sums_of_many_movements_saturate_instead_of_wrapping()
+    {
+        // Each line is bounded, the movements kept between two snapshots are not: build the extreme directly.
+        MovementEntry Entry(int line, long delta) =>
+            new("m", line, At(1), delta > 0 ? MovementType.Received : MovementType.Consumed, delta, "", null, "");
+        var up = new ItemLedger { Movements = [Entry(0, 5_000_000_000_000_000_000), Entry(1, 5_000_000_000_000_000_000)] };
+        var down = new ItemLedger { Movements = [Entry(0, -5_000_000_000_000_000_000), Entry(1, -5_000_000_000_000_000_000)] };
+
+        var high = up.Current(Vnr);
+        var low = down.Current(Vnr);
+
+        Assert.Equal(long.MaxValue, high.OnHand);
+        Assert.Equal(0, high.Discrepancy);
+        Assert.Equal(0, low.OnHand);
+        Assert.Equal(long.MaxValue, low.Discrepancy);
+    }
 }

@@ -58,7 +58,7 @@ public sealed class ItemLedger
     public ItemStock Current(string itemId)
     {
         var raw = Snapshot?.OnHand ?? 0;
-        foreach (var m in Movements) raw += m.Delta;
+        foreach (var m in Movements) raw = Add(raw, m.Delta);
         var onHand = Math.Max(0, raw);
         var reserved = Snapshot?.Reserved ?? 0;
         var quarantined = Snapshot?.Quarantined ?? 0;
@@ -66,7 +66,7 @@ public sealed class ItemLedger
         var asOf = Movements.Count > 0 ? Movements[^1].AsOf : Snapshot?.AsOf;
         var adc = Snapshot?.AverageDailyConsumption ?? 0;
         return new ItemStock(itemId, onHand, reserved, quarantined, available, CurrentLots(onHand), adc,
-            adc > 0 ? available / adc : null, Snapshot?.AsOf, asOf, Discrepancy: Math.Max(0, -raw));
+            adc > 0 ? available / adc : null, Snapshot?.AsOf, asOf, Discrepancy: raw >= 0 ? 0 : raw == long.MinValue ? long.MaxValue : -raw);
     }
 
     /// <summary>
@@ -80,10 +80,10 @@ public sealed class ItemLedger
         var raw = Snapshot?.OnHand ?? 0;
         foreach (var m in Movements)
         {
-            raw += m.Delta;
+            raw = Add(raw, m.Delta);
             if (m.LotNumber.Length > 0)
             {
-                if (lots.TryGetValue(m.LotNumber, out var lot)) lots[m.LotNumber] = lot with { Quantity = lot.Quantity + m.Delta };
+                if (lots.TryGetValue(m.LotNumber, out var lot)) lots[m.LotNumber] = lot with { Quantity = Add(lot.Quantity, m.Delta) };
                 else if (m.ExpiresOn is { } expires) lots[m.LotNumber] = new Lot(m.LotNumber, expires, m.Delta);
             }
             // Stock leaves when it leaves: a later receipt without a lot must not refill the lots it emptied.
@@ -94,9 +94,19 @@ public sealed class ItemLedger
             .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Sums of movements saturate instead of wrapping: each line is bounded, but the movements kept between two
+    /// snapshots are not, and a wrapped sum would turn a huge stock into a discrepancy (or the reverse).
+    /// </summary>
+    private static long Add(long a, long b)
+    {
+        var sum = unchecked(a + b);
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? long.MinValue : long.MaxValue) : sum;
+    }
+
     private static void TrimFirstExpiryFirstOut(Dictionary<string, Lot> lots, long onHand)
     {
-        var excess = lots.Values.Where(l => l.Quantity > 0).Sum(l => l.Quantity) - onHand;
+        var excess = lots.Values.Where(l => l.Quantity > 0).Aggregate(0L, (sum, l) => Add(sum, l.Quantity)) - onHand;
         if (excess <= 0) return;
         var ordered = lots.Values.Where(l => l.Quantity > 0)
             .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal).ToList();

@@ -21,10 +21,21 @@ public static class Limits
 internal static class Text
 {
     /// <summary>Short, printable, no white space: units (also Swedish ones such as "förp"), groups, reason codes.</summary>
-    public static bool IsToken(string? s, int maxLength) =>
-        !string.IsNullOrEmpty(s) && s.Length <= maxLength && s.All(c => !char.IsWhiteSpace(c) && !char.IsControl(c) && !char.IsSurrogate(c));
+    public static bool IsToken(string? s, int maxLength)
+    {
+        if (string.IsNullOrEmpty(s) || s.Length > maxLength) return false;
+        // A plain loop: this runs for every lot of every report, and LINQ over a string allocates.
+        foreach (var c in s)
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || char.IsSurrogate(c)) return false;
+        return true;
+    }
 
-    public static bool IsPrintable(string s) => s.All(c => !char.IsControl(c));
+    public static bool IsPrintable(string s)
+    {
+        foreach (var c in s)
+            if (char.IsControl(c)) return false;
+        return true;
+    }
 
     /// <summary>Echo user input in messages without letting it flood them.</summary>
     public static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";

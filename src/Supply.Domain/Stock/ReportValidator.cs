@@ -80,7 +80,7 @@ public static class ReportValidator
             if (v.Check(Text.IsToken(lot.LotNumber, Limits.MaxLotNumberLength), $"snapshot.lines[{i}].lots[{j}].lot_number",
                     $"is required: 1-{Limits.MaxLotNumberLength} printable characters without spaces"))
             {
-                var unique = lotNumbers?.Add(lot.LotNumber) ?? !line.Lots.Take(j).Any(l => l.LotNumber == lot.LotNumber);
+                var unique = lotNumbers?.Add(lot.LotNumber) ?? !ListedBefore(line.Lots, j);
                 v.Check(unique, $"snapshot.lines[{i}].lots[{j}].lot_number", $"lot '{lot.LotNumber}' is listed twice");
             }
             if (lot.ExpiresOn.Length == 0) v.Add($"snapshot.lines[{i}].lots[{j}].expires_on", "is required (YYYY-MM-DD)");
@@ -92,6 +92,13 @@ public static class ReportValidator
         }
         if (onHandOk && sumOk)
             v.Check(sum <= line.OnHand, $"snapshot.lines[{i}].lots", $"lot quantities add up to {sum}, more than on_hand {line.OnHand}");
+    }
+
+    private static bool ListedBefore(IReadOnlyList<LotInput> lots, int j)
+    {
+        for (var k = 0; k < j; k++)
+            if (string.Equals(lots[k].LotNumber, lots[j].LotNumber, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     private static bool CheckQuantity(long q, int line, string field, Violations v) =>

@@ -7,7 +7,7 @@ public static class SupplySerialization
 {
     /// <summary>Domain types with Orleans surrogates (Stock/LedgerSurrogates.cs): binary, not JSON.</summary>
     private static readonly HashSet<Type> Surrogated =
-        [typeof(LocationLedger), typeof(ItemLedger), typeof(SnapshotEntry), typeof(MovementEntry), typeof(Lot), typeof(ReportReceipt)];
+        [typeof(LocationLedger), typeof(MovementEntry), typeof(ReportReceipt)];
 
     /// <summary>
     /// Domain types stay plain C# (no Orleans attributes); Orleans carries them with System.Text.Json,

@@ -28,7 +28,7 @@ public sealed class LedgerSerializationTests
             new SnapshotLine("npl:20050101000017", 500, 20, 5, [new LotInput("L1", "2027-01-31", 200), new LotInput("L2", "2027-06-30", 300)], 12.5),
             new SnapshotLine("ppe:gloves", 1000, 0, 0, [], 40),
         ], []), book, Now);
-        ledger.Apply(new StockReport("mov-1", Loc, Now.AddDays(-1), ReportKind.Movements, [],
+        ledger.Apply(new StockReport("mov-1", Loc, Now.AddDays(-1).ToOffset(TimeSpan.FromHours(1)), ReportKind.Movements, [],
         [
             new MovementLine("npl:20050101000017", MovementType.Consumed, 30, "L1", "", "", ""),
             new MovementLine("npl:20050101000017", MovementType.Received, 100, "L3", "2028-03-31", "", ""),
@@ -64,6 +64,8 @@ public sealed class LedgerSerializationTests
         Assert.Equal(ledger.Items["npl:20050101000017"].Snapshot!.Lots, copy.Items["npl:20050101000017"].Snapshot!.Lots);
         Assert.Equal(3, copy.Receipts.Count);
         Assert.Equal(ReportOutcome.Historical, copy.Receipts["old-1"].Outcome);
+        Assert.Equal(TimeSpan.FromHours(1), copy.Receipts["mov-1"].AsOf.Offset); // times read back exactly, offset included
+        Assert.Equal(TimeSpan.FromHours(1), copy.Items["npl:20050101000017"].Movements[0].AsOf.Offset);
     }
 
     [Fact]

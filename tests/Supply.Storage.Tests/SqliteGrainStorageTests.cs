@@ -32,8 +32,9 @@ public sealed class TempDirectory : IDisposable
 
 internal static class TestSerializers
 {
+    // What the server uses: Orleans' binary format, written into one exact-size array.
     private static readonly Lazy<IGrainStorageSerializer> OrleansBinary = new(() =>
-        new OrleansGrainStorageSerializer(new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>()));
+        new BinaryGrainStorageSerializer(new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>()));
 
     public static IGrainStorageSerializer Binary => OrleansBinary.Value;
 }

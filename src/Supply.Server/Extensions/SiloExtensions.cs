@@ -40,9 +40,9 @@ public static class SiloExtensions
             else SingleNode(silo, options);
 
             // Orleans' default storage serializer is Newtonsoft JSON, several times slower than its own
-            // binary one; state is on the hot path of every report.
+            // binary one; state is on the hot path of every report (BinaryGrainStorageSerializer says more).
             silo.Services.AddOptions<SqliteGrainStorageOptions>(StorageNames.Default)
-                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
             silo.Services.AddSerializer(s => s.AddSupplyDomainTypes());
             silo.AddActivityPropagation();
         });
@@ -87,7 +87,7 @@ public static class SiloExtensions
             o.TableName = options.Storage.AzureTable.TableName;
         });
         silo.Services.AddOptions<AzureTableGrainStorageOptions>(StorageNames.Default)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
         silo.Services.AddSingleton(sp => new AzureTableAuditLog(azure, options.Storage.AzureTable.AuditTableName, sp.GetRequiredService<ILogger<AzureTableAuditLog>>()));
         silo.Services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AzureTableAuditLog>());
         silo.Services.AddHostedService(sp => sp.GetRequiredService<AzureTableAuditLog>());

@@ -20,6 +20,20 @@ public sealed record SourceLocation(string LocationId, string RegionCode, string
 /// <summary>Usable units of an item at a location when the scenario starts.</summary>
 public sealed record StockAvailable(string LocationId, string ItemId, long Quantity);
 
+/// <summary>One item at one location as a scenario starts: usable units on the start date and the reported daily consumption.</summary>
+public sealed record ScenarioStockLine(string ItemId, long Usable, double DailyConsumption);
+
+/// <summary>A location's stock as a scenario needs it (lines in the location's item order).</summary>
+public sealed record ScenarioStock(string LocationId, IReadOnlyList<ScenarioStockLine> Lines)
+{
+    /// <summary>Usable stock on <paramref name="start"/> (<see cref="UsableStock"/>, at the reported rate) of every item of a location.</summary>
+    public static ScenarioStock Of(LocationStockView view, DateOnly start) =>
+        new(view.LocationId, view.Items.Select(line => new ScenarioStockLine(line.ItemId, UsableStock.Of(line, start).Usable, Math.Max(0, line.AverageDailyConsumption))).ToList());
+}
+
+/// <summary>What to ask the region aggregates for: usable stock on <see cref="Start"/> of <see cref="ItemIds"/> (null: every item).</summary>
+public sealed record ScenarioStockQuery(DateOnly Start, IReadOnlyCollection<string>? ItemIds);
+
 /// <summary>A region's ordinary (everyday) use of an item, units per day.</summary>
 public sealed record OrdinaryConsumption(string RegionCode, string ItemId, double PerDay);
 
@@ -42,6 +56,16 @@ public sealed record ScenarioInput(
     /// </summary>
     public static ScenarioInput FromStock(
         Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IEnumerable<LocationStockView> stock,
+        IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null) =>
+        FromUsable(scenario, locations, items, stock.Select(v => ScenarioStock.Of(v, scenario.Start)), reductions, leadTimeDays);
+
+    /// <summary>
+    /// The same input from per-location usable figures already computed for the start date (e.g. by the region
+    /// aggregates, <see cref="Aggregation.Aggregates.ScenarioStockOf"/>): given the same figures, the same input as
+    /// <see cref="FromStock"/>. Stock of locations not in <paramref name="locations"/> is ignored.
+    /// </summary>
+    public static ScenarioInput FromUsable(
+        Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IEnumerable<ScenarioStock> stock,
         IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null)
     {
         var sources = locations.Select(l => SourceLocation.From(l, leadTimeDays is not null && leadTimeDays.TryGetValue(l.Id, out var d) ? d : null))
@@ -49,21 +73,36 @@ public sealed record ScenarioInput(
         var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
         var available = new List<StockAvailable>();
         var ordinary = new SortedDictionary<(string Region, string Item), double>();
-        foreach (var view in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
+        foreach (var location in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
         {
-            if (!byId.TryGetValue(view.LocationId, out var source)) continue;
-            foreach (var line in view.Items)
+            if (!byId.TryGetValue(location.LocationId, out var source)) continue;
+            foreach (var line in location.Lines)
             {
-                var usable = UsableStock.Of(line, scenario.Start).Usable;
-                if (usable > 0) available.Add(new StockAvailable(view.LocationId, line.ItemId, usable));
-                if (source.IsRegional && line.AverageDailyConsumption > 0)
-                    ordinary[(source.RegionCode, line.ItemId)] = ordinary.GetValueOrDefault((source.RegionCode, line.ItemId)) + line.AverageDailyConsumption;
+                if (line.Usable > 0) available.Add(new StockAvailable(location.LocationId, line.ItemId, line.Usable));
+                if (source.IsRegional && line.DailyConsumption > 0)
+                    ordinary[(source.RegionCode, line.ItemId)] = ordinary.GetValueOrDefault((source.RegionCode, line.ItemId)) + line.DailyConsumption;
             }
         }
         return new ScenarioInput(scenario, sources, available,
             ordinary.Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
             items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
             reductions?.ToList() ?? []);
+    }
+
+    /// <summary>
+    /// The items a scenario can touch: those its profiles name and every item of the substitution groups they name.
+    /// Items are independent in the engine (stock, reserve and ordinary use are all per item), so an input holding
+    /// only these gives the same lines, transfers and totals as one holding every item; only the ordinary-care lines
+    /// of the other items are left out.
+    /// </summary>
+    public static IReadOnlySet<string> ItemsNeeded(Scenario scenario, IEnumerable<Item> items)
+    {
+        var uses = scenario.Profiles.SelectMany(p => p.Categories).SelectMany(c => c.Uses).Select(u => u.Supply).ToList();
+        var groups = uses.Where(u => u.Kind == SupplyKind.Group).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var needed = uses.Where(u => u.Kind == SupplyKind.Item).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in items)
+            if (item.SubstitutionGroup.Length > 0 && groups.Contains(item.SubstitutionGroup)) needed.Add(item.Id);
+        return needed;
     }
 
     /// <summary>All violations of the input; field names are those of the scenario file.</summary>

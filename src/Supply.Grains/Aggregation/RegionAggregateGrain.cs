@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Supply.Domain.Aggregation;
+using Supply.Domain.Scenarios;
 using Supply.Grains.Stock;
 
 namespace Supply.Grains.Aggregation;
@@ -88,6 +89,9 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         Task.FromResult(new RegionView(RegionCode, _version, _pushedVersion,
             _locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList(),
             Aggregates.Rows(_locations.Values)).AsImmutable());
+
+    public Task<Immutable<IReadOnlyList<ScenarioStock>>> GetScenarioStock(Immutable<ScenarioStockQuery> query) =>
+        Task.FromResult(Aggregates.ScenarioStockOf(_locations.Values, query.Value).AsImmutable());
 
     public async Task<Immutable<RegionTotals>> Rebuild(Immutable<IReadOnlyList<string>> locationIds)
     {

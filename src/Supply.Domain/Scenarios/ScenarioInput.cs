@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
 using Supply.Domain.Stock;
@@ -72,7 +73,8 @@ public sealed record ScenarioInput(
             .ToList();
         var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
         var available = new List<StockAvailable>();
-        var ordinary = new SortedDictionary<(string Region, string Item), double>();
+        // Summed per key in location order (the same floating-point result every time); sorted once at the end.
+        var ordinary = new Dictionary<(string Region, string Item), double>();
         foreach (var location in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
         {
             if (!byId.TryGetValue(location.LocationId, out var source)) continue;
@@ -80,11 +82,14 @@ public sealed record ScenarioInput(
             {
                 if (line.Usable > 0) available.Add(new StockAvailable(location.LocationId, line.ItemId, line.Usable));
                 if (source.IsRegional && line.DailyConsumption > 0)
-                    ordinary[(source.RegionCode, line.ItemId)] = ordinary.GetValueOrDefault((source.RegionCode, line.ItemId)) + line.DailyConsumption;
+                {
+                    ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(ordinary, (source.RegionCode, line.ItemId), out _);
+                    sum += line.DailyConsumption;
+                }
             }
         }
         return new ScenarioInput(scenario, sources, available,
-            ordinary.Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
+            ordinary.OrderBy(kv => kv.Key).Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
             items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
             reductions?.ToList() ?? []);
     }
@@ -125,15 +130,18 @@ public sealed record ScenarioInput(
             if (v.Items.Count >= Limits.MaxViolations) break;
         }
 
-        var stockKeys = new HashSet<(string, string)>();
+        var stockKeys = new HashSet<(string, string)>(Stock.Count);
+        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid); a nation repeats ids a lot
         for (var i = 0; i < Stock.Count && v.Items.Count < Limits.MaxViolations; i++)
         {
             var s = Stock[i];
-            var p = $"stock[{i}]";
-            v.Check(locations.ContainsKey(s.LocationId), $"{p}.location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
-            if (!ItemId.IsValid(s.ItemId, out var why)) v.Add($"{p}.item", why);
-            v.Check(s.Quantity is >= 0 and <= Limits.MaxQuantity, $"{p}.quantity", "must be a whole number, not negative");
-            v.Check(stockKeys.Add((s.LocationId, s.ItemId)), $"{p}", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
+            // Paths are built only for a violation: a nation-wide input has a million stock entries.
+            if (!locations.ContainsKey(s.LocationId)) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
+            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var seen);
+            if (!seen) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
+            if (why is not null) v.Add($"stock[{i}].item", why);
+            if (s.Quantity is < 0 or > Limits.MaxQuantity) v.Add($"stock[{i}].quantity", "must be a whole number, not negative");
+            if (!stockKeys.Add((s.LocationId, s.ItemId))) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
         }
 
         var ordinaryKeys = new HashSet<(string, string)>();

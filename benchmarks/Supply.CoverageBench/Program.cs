@@ -108,14 +108,28 @@ async Task<int> RunAsync()
             "--streams", $"{o.Streams}", "--window", $"{o.Window}"]);
         var runner = new LoadRunner(workload, channels.Select(c => new StockReporting.StockReportingClient(c)).ToArray(), auth.Reporter, loadOptions);
         var loading = Stopwatch.StartNew();
+        var cpu = new CpuWindow(server.Pid);
+        using var progressStop = new CancellationTokenSource();
+        var progress = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(progressStop.Token))
+                    Console.WriteLine($"  [{loading.Elapsed.TotalSeconds,5:0} s] {runner.AckedLines:N0} lines acknowledged; server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}");
+            }
+            catch (OperationCanceledException) { }
+        });
         var results = await runner.RunAsync(ct, drain: TimeSpan.FromMinutes(5));
         var loadSeconds = loading.Elapsed.TotalSeconds;
+        await progressStop.CancelAsync();
+        await progress;
         var errors = results.Where(r => r.Error is not null).Select(r => r.Error!).ToList();
         if (errors.Count > 0 || results.Sum(r => r.Rejected + r.Mismatched) > 0)
             throw new InvalidOperationException("loading failed: " + string.Join("; ", errors.Take(3)));
         var lines = results.Sum(r => r.Lines);
         Console.WriteLine($"loaded        : {results.Sum(r => r.Acked):N0} reports, {lines:N0} stock lines acknowledged in {loadSeconds:0.0} s " +
-                          $"({lines / loadSeconds:N0} lines/s); server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}");
+                          $"({lines / loadSeconds:N0} lines/s); server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))} {cpu}");
 
         // ---- convergence: the national figures hold every location's report ----
         // For this data set usable = on hand - reserved - quarantined: lots (20-50 units) sit within on hand, expire in 2027-28
@@ -155,6 +169,7 @@ async Task<int> RunAsync()
                           $"peak {Mb(ProcStats.StatusKb(server.Pid, "VmHWM"))}");
 
         // ---- national coverage ----
+        cpu = new CpuWindow(server.Pid);
         var coverageMs = new List<double>();
         var bytes = 0;
         for (var k = 0; k < o.CoverageCalls; k++)
@@ -166,12 +181,13 @@ async Task<int> RunAsync()
             if (reply.Rows.Count != o.Items) throw new InvalidOperationException($"GetCoverage returned {reply.Rows.Count} rows, expected {o.Items}");
         }
         var coverage = Stats.Of(coverageMs);
-        Console.WriteLine($"GetCoverage   : nation, all items ({o.Items:N0} rows, {bytes / 1024.0:N0} KB): {coverage} (bar: p99 < 20 ms) {Bar(coverage.P99 < 20)}");
+        Console.WriteLine($"GetCoverage   : nation, all items ({o.Items:N0} rows, {bytes / 1024.0:N0} KB): {coverage} (bar: p99 < 20 ms) {Bar(coverage.P99 < 20)} {cpu}");
 
         // ---- scenario ----
         var document = ScenarioDocument(workload, o.ScenarioItems, o.HorizonDays);
         var scenarios = new Scenarios.ScenariosClient(channels[0]);
         var scenarioMs = new List<double>();
+        cpu = new CpuWindow(server.Pid);
         Supply.Contracts.V1.ScenarioResult? last = null;
         for (var k = 0; k < o.ScenarioRuns; k++)
         {
@@ -182,7 +198,7 @@ async Task<int> RunAsync()
         }
         var scenario = Stats.Of(scenarioMs);
         Console.WriteLine($"RunScenario   : 21 regions, {o.ScenarioItems} items, {o.HorizonDays} days: median {scenario.P50:N0} ms, max {scenario.Max:N0} ms (n = {scenario.Count}) " +
-                          $"(bar: < 1 s) {Bar(scenario.P50 < 1000)}");
+                          $"(bar: < 1 s) {Bar(scenario.P50 < 1000)} {cpu}");
         Console.WriteLine($"                result: {last!.Lines.Count:N0} lines, {last.Transfers.Count:N0} transfers; demand {last.Totals.Demand:N0}, met {last.Totals.Met:N0} " +
                           $"(own {last.Totals.MetBy.OwnRegion:N0}, same healthcare region {last.Totals.MetBy.SameHealthcareRegion:N0}, other regions {last.Totals.MetBy.OtherRegions:N0}), " +
                           $"shortfall {last.Totals.Shortfall:N0}");
@@ -192,6 +208,7 @@ async Task<int> RunAsync()
         var random = new Random(4242);
         var changed = new Dictionary<(int, int), long>();
         var lagMs = new List<double>();
+        cpu = new CpuWindow(server.Pid);
         var timeouts = 0;
         for (var k = 0; k < o.LagSamples; k++)
         {
@@ -221,7 +238,7 @@ async Task<int> RunAsync()
         Stats? lag = lagMs.Count > 0 ? Stats.Of(lagMs) : null;
         if (lag is not null)
             Console.WriteLine($"propagation   : ack -> national coverage shows it: {lag}{(timeouts > 0 ? $", {timeouts} not seen within 30 s" : "")} " +
-                              $"(bar: p99 < 2 s) {Bar(lag.P99 < 2000 && timeouts == 0)}");
+                              $"(bar: p99 < 2 s) {Bar(lag.P99 < 2000 && timeouts == 0)} {cpu}");
         Console.WriteLine($"server memory : RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}, peak {Mb(ProcStats.StatusKb(server.Pid, "VmHWM"))}");
 
         // ---- PostgreSQL baseline: the same rows (as loaded, before the lag reports), COPY, GROUP BY ----
@@ -378,6 +395,25 @@ static async Task WaitUntilServingAsync(GrpcChannel channel, TimeSpan timeout, C
         catch (RpcException) when (clock.Elapsed < timeout) { }
         if (clock.Elapsed >= timeout) throw new TimeoutException("the server did not report SERVING");
         await Task.Delay(200, ct);
+    }
+}
+
+/// <summary>CPU used during a phase by the server, this benchmark and everything else (the machine is shared), in % of one core.</summary>
+internal sealed class CpuWindow(int serverPid)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ProcStats.MachineCpu? _machine = ProcStats.Machine();
+    private readonly double? _server = ProcStats.CpuSeconds(serverPid);
+    private readonly double _self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    public override string ToString()
+    {
+        var span = _clock.Elapsed.TotalSeconds;
+        var server = ProcStats.CpuSeconds(serverPid) - _server ?? 0;
+        var self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _self;
+        if (ProcStats.Machine() is not { } m1 || _machine is not { } m0 || span <= 0) return "";
+        var busy = (m1 - m0).Busy;
+        return $"[CPU: server {100 * server / span:0}%, benchmark {100 * self / span:0}%, others {100 * Math.Max(0, busy - server - self) / span:0}% of {Environment.ProcessorCount * 100}%]";
     }
 }
 

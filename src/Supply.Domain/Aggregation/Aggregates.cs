@@ -72,11 +72,14 @@ public static class Aggregates
     public static IReadOnlyList<AggregateRow> Rows(IEnumerable<LocationTotals> locations)
     {
         var rows = new Dictionary<(string Hcr, CoverageSubject Subject, string Key), Sum>();
+        var own = new Dictionary<(CoverageSubject Subject, string Key), Sum>();
         foreach (var location in locations.OrderBy(l => l.LocationId, StringComparer.Ordinal))
         {
             // This location's own contribution first, so a group counts the location once however many of its items it holds.
-            var own = new Dictionary<(CoverageSubject Subject, string Key), Sum>();
-            foreach (var item in location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal))
+            own.Clear();
+            // Published totals are in item order already (the ledger lists them so): sort only what is not, a region holds 100,000s.
+            var items = InItemOrder(location.Items) ? location.Items : location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
+            foreach (var item in items)
             {
                 Part(own, (CoverageSubject.Item, item.ItemId), item.SubstitutionGroup).Add(item);
                 Part(own, (CoverageSubject.SubstitutionGroup, item.GroupKey), item.SubstitutionGroup).Add(item);
@@ -92,6 +95,13 @@ public static class Aggregates
             .OrderBy(kv => kv.Key.Hcr, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject).ThenBy(kv => kv.Key.Key, StringComparer.Ordinal)
             .Select(kv => kv.Value.Row(kv.Key.Hcr, kv.Key.Subject, kv.Key.Key))
             .ToList();
+    }
+
+    private static bool InItemOrder(IReadOnlyList<LocationItemTotals> items)
+    {
+        for (var i = 1; i < items.Count; i++)
+            if (string.CompareOrdinal(items[i - 1].ItemId, items[i].ItemId) > 0) return false;
+        return true;
     }
 
     /// <summary>What a region publishes to the nation.</summary>

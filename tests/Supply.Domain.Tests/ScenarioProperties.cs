@@ -180,6 +180,14 @@ public class ScenarioProperties
     private static ScenarioResult RunRecorded(ScenarioInput input) => ScenarioEngine.Run(input, new ScenarioOptions(RecordDraws: true));
 
     [Fact]
+    public void The_indexed_engine_gives_exactly_what_the_straightforward_original_gives() =>
+        ForAll(GenInput, input =>
+        {
+            var options = new ScenarioOptions(RecordDraws: true);
+            Assert.Equal(Json(ReferenceScenarioEngine.Run(input, options)), Json(ScenarioEngine.Run(input, options)));
+        }, salt: 8128, cases: 500, print: Describe);
+
+    [Fact]
     public void A_plan_never_moves_more_than_a_source_holds_nor_dips_below_a_reserve_nor_delivers_before_the_lead_time() =>
         ForAll(GenInput, input =>
         {

@@ -26,7 +26,7 @@ public sealed class AggregationConvergenceTests(ClusterFixture fixture)
 
     private static LocationTotals Totals(string region, string location, long version, params (string Item, string Group, long OnHand, long Usable, double Daily)[] items) =>
         new(location, region, "Test", version, T0.AddMinutes(version), T0.AddMinutes(version), new DateOnly(2025, 3, 14),
-            items.Select(i => new LocationItemTotals(i.Item, i.Group, i.OnHand, 0, 0, i.OnHand, i.Usable, i.Daily, 0, T0.AddMinutes(version))).ToList());
+            items.Select(i => new LocationItemTotals(i.Item, i.Group, i.OnHand, 0, 0, i.OnHand, i.Usable, i.Daily, 0, T0.AddMinutes(version), [])).ToList());
 
     private static IReadOnlyList<FlatRow> Flat(string region, IEnumerable<AggregateRow> rows) => FlatRow.Order(rows.Select(r => FlatRow.Of(region, r)));
 

@@ -14,6 +14,78 @@ public sealed class ScenarioAndShortageTests : IAsyncLifetime
 
     private Scenarios.ScenariosClient ScenariosClient => new(_server.Channel);
     private ShortageNotices.ShortageNoticesClient Notices => new(_server.Channel);
+    private Contracts.V1.Coverage.CoverageClient Coverage => new(_server.Channel);
+
+    /// <summary>
+    /// Live scenarios read the region aggregates, which the locations reach within about a second of a report:
+    /// wait (bounded) until the national figure of <paramref name="item"/> counts <paramref name="locations"/> locations
+    /// holding <paramref name="usable"/> usable units.
+    /// </summary>
+    private async Task AggregatesHold(string item, int locations, long usable)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var rows = (await Coverage.GetCoverageAsync(new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = item })).Rows;
+            if (rows.Count == 1 && rows[0].Locations == locations && rows[0].Usable == usable) return;
+            Assert.True(DateTime.UtcNow < deadline, $"the aggregates did not reach {locations} locations / {usable} usable of {item}: {rows}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_live_scenario_over_reported_stock_gives_the_expected_transfer_plan()
+    {
+        // Region 01 is hit; 09 is in the same healthcare region (Stockholm-Gotland), 24 is not.
+        await _server.Catalog.RegisterItemsAsync(Items());
+        await _server.Catalog.RegisterLocationsAsync(new RegisterLocationsRequest
+        {
+            Locations =
+            {
+                new Location { Id = "se-01-hosp-a", Name = "A", Kind = LocationKind.Hospital, RegionCode = "01" },
+                new Location { Id = "se-09-hosp-b", Name = "B", Kind = LocationKind.Hospital, RegionCode = "09" },
+                new Location { Id = "se-24-hosp-c", Name = "C", Kind = LocationKind.Hospital, RegionCode = "24" },
+            },
+        });
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var start = today.AddDays(1);
+        await _server.Reporting.SubmitReportAsync(Snapshot("se-01-hosp-a", "s", Now.AddHours(-1), Line(Ffp2, 100)));
+        // 100 of B's 600 are reserved: never given away.
+        await _server.Reporting.SubmitReportAsync(Snapshot("se-09-hosp-b", "s", Now.AddHours(-1), Line(Ffp2, 600, reserved: 100)));
+        // 900 of C's 1,000 expire on the scenario's first day: usable today (what C published), not when the scenario starts.
+        await _server.Reporting.SubmitReportAsync(Snapshot("se-24-hosp-c", "s", Now.AddHours(-1),
+            Line(Ffp2, 1000, lots: new Lot { LotNumber = "X1", ExpiresOn = start.ToString("yyyy-MM-dd"), Quantity = 900 })));
+        await AggregatesHold(Ffp2, locations: 3, usable: 100 + 500 + 1000);
+
+        var result = await ScenariosClient.RunScenarioAsync(new RunScenarioRequest { Document = $$"""
+            id: ffp2-e2e
+            name: FFP2 in Stockholm
+            start: {{start:yyyy-MM-dd}}
+            horizon_days: 3
+            reserve_days: 0
+            profiles:
+              - id: ffp2
+                name: FFP2 per patient
+                categories:
+                  T2:
+                    - {item: "ppe:ffp2", per_casualty_per_day: 2}
+            regions:
+              - region: "01"
+                casualties: {T2: 150}
+            """ });
+
+        // 300 a day. Day 0: own region only (lead 0): A's 100. Day 1: the same healthcare region (lead 1): 300 of B's 500.
+        // Day 2: B's last 200, then other regions (lead 2): C's 100 usable.
+        Assert.True(result.LiveStock);
+        Assert.Equal(["0 se-01-hosp-a 01 100 own-region", "1 se-09-hosp-b 09 300 same-healthcare-region",
+                      "2 se-09-hosp-b 09 200 same-healthcare-region", "2 se-24-hosp-c 24 100 other-regions"],
+            result.Transfers.Select(t => $"{t.Day} {t.FromLocationId} {t.FromRegion} {t.Quantity} {t.Tier}"));
+        Assert.All(result.Transfers, t => Assert.Equal(("01", Ffp2), (t.ToRegion, t.ItemId)));
+        var line = result.Lines.Single();
+        Assert.Equal((900L, 100L, 500L, 100L, 200L, 0), (line.Demand, line.MetBy.OwnRegion, line.MetBy.SameHealthcareRegion,
+            line.MetBy.OtherRegions, line.Shortfall, line.FirstDayShort));
+        Assert.Equal((900L, 700L, 200L), (result.Totals.Demand, result.Totals.Met, result.Totals.Shortfall));
+    }
 
     [Fact]
     public async Task The_documented_worked_example_gives_the_documented_totals()
@@ -54,6 +126,7 @@ public sealed class ScenarioAndShortageTests : IAsyncLifetime
         });
         await _server.Reporting.SubmitReportAsync(Snapshot("se-23-hosp-ostersund", "s", Now.AddHours(-1), Line(Ffp2, 20)));
         await _server.Reporting.SubmitReportAsync(Snapshot("se-01-sup-acme", "s", Now.AddHours(-1), Line(Ffp2, 100_000)));
+        await AggregatesHold(Ffp2, locations: 2, usable: 100_020);
         var start = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
         var scenario = $$"""
             id: ffp2-surge

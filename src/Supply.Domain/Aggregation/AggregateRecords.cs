@@ -6,6 +6,8 @@ namespace Supply.Domain.Aggregation;
 /// <param name="Usable">Usable stock on <see cref="LocationTotals.UsableOn"/> (<see cref="UsableStock"/>), at the reported daily consumption.</param>
 /// <param name="DailyConsumption">The reported average daily consumption, never negative.</param>
 /// <param name="AsOf">When this item's figures were last true (its newest snapshot or movement).</param>
+/// <param name="Expiries">The lots merged per expiry date (<see cref="ExpiringQuantity.Of"/>), so usable stock can be
+/// recomputed for another date (a scenario's start) from the aggregate alone (<see cref="UsableStock"/>).</param>
 public sealed record LocationItemTotals(
     string ItemId,
     string SubstitutionGroup,
@@ -16,7 +18,8 @@ public sealed record LocationItemTotals(
     long Usable,
     double DailyConsumption,
     long Discrepancy,
-    DateTimeOffset? AsOf)
+    DateTimeOffset? AsOf,
+    IReadOnlyList<ExpiringQuantity> Expiries)
 {
     /// <summary>The group key: the substitution group, or the item itself when it has none (a group of one).</summary>
     public string GroupKey => SubstitutionGroup.Length > 0 ? SubstitutionGroup : ItemId;

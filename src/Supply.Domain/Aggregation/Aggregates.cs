@@ -1,5 +1,6 @@
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
+using Supply.Domain.Scenarios;
 using Supply.Domain.Stock;
 
 namespace Supply.Domain.Aggregation;
@@ -27,7 +28,8 @@ public static class Aggregates
     /// <summary>One item's totals: the same figures <see cref="CoverageCell.Of"/> derives (usable at the reported rate).</summary>
     public static LocationItemTotals ItemTotalsOf(ItemStock stock, string substitutionGroup, DateOnly date) =>
         new(stock.ItemId, substitutionGroup, stock.OnHand, stock.Reserved, stock.Quarantined, stock.Available,
-            UsableStock.Of(stock, date).Usable, Math.Max(0, stock.AverageDailyConsumption), stock.Discrepancy, stock.AsOf);
+            UsableStock.Of(stock, date).Usable, Math.Max(0, stock.AverageDailyConsumption), stock.Discrepancy, stock.AsOf,
+            ExpiringQuantity.Of(stock.Lots));
 
     /// <summary>
     /// Newest version wins: stores <paramref name="value"/> under <paramref name="key"/> unless what is held
@@ -70,11 +72,14 @@ public static class Aggregates
     public static IReadOnlyList<AggregateRow> Rows(IEnumerable<LocationTotals> locations)
     {
         var rows = new Dictionary<(string Hcr, CoverageSubject Subject, string Key), Sum>();
+        var own = new Dictionary<(CoverageSubject Subject, string Key), Sum>();
         foreach (var location in locations.OrderBy(l => l.LocationId, StringComparer.Ordinal))
         {
             // This location's own contribution first, so a group counts the location once however many of its items it holds.
-            var own = new Dictionary<(CoverageSubject Subject, string Key), Sum>();
-            foreach (var item in location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal))
+            own.Clear();
+            // Published totals are in item order already (the ledger lists them so): sort only what is not, a region holds 100,000s.
+            var items = InItemOrder(location.Items) ? location.Items : location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
+            foreach (var item in items)
             {
                 Part(own, (CoverageSubject.Item, item.ItemId), item.SubstitutionGroup).Add(item);
                 Part(own, (CoverageSubject.SubstitutionGroup, item.GroupKey), item.SubstitutionGroup).Add(item);
@@ -90,6 +95,13 @@ public static class Aggregates
             .OrderBy(kv => kv.Key.Hcr, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject).ThenBy(kv => kv.Key.Key, StringComparer.Ordinal)
             .Select(kv => kv.Value.Row(kv.Key.Hcr, kv.Key.Subject, kv.Key.Key))
             .ToList();
+    }
+
+    private static bool InItemOrder(IReadOnlyList<LocationItemTotals> items)
+    {
+        for (var i = 1; i < items.Count; i++)
+            if (string.CompareOrdinal(items[i - 1].ItemId, items[i].ItemId) > 0) return false;
+        return true;
     }
 
     /// <summary>What a region publishes to the nation.</summary>
@@ -116,6 +128,26 @@ public static class Aggregates
             .ToList();
         return new NationalTotals(version, selected);
     }
+
+    /// <summary>
+    /// What a scenario needs of these locations (a region aggregate's): per location, in id order, the usable stock of
+    /// each asked-for item on the scenario's start date and its daily consumption. The same figures
+    /// <see cref="ScenarioStock.Of"/> gives from the locations' own stock: usable stock published for that date is
+    /// taken as it is, for another date it is recomputed from the published expiries (<see cref="UsableStock"/>).
+    /// </summary>
+    public static IReadOnlyList<ScenarioStock> ScenarioStockOf(IEnumerable<LocationTotals> locations, ScenarioStockQuery query)
+    {
+        var only = query.ItemIds?.ToHashSet(StringComparer.Ordinal);
+        return locations.OrderBy(l => l.LocationId, StringComparer.Ordinal)
+            .Select(l => new ScenarioStock(l.LocationId, l.Items
+                .Where(i => only is null || only.Contains(i.ItemId))
+                .Select(i => new ScenarioStockLine(i.ItemId, UsableOn(i, l.UsableOn, query.Start), i.DailyConsumption))
+                .ToList()))
+            .ToList();
+    }
+
+    private static long UsableOn(LocationItemTotals item, DateOnly computedOn, DateOnly date) =>
+        date == computedOn ? item.Usable : UsableStock.Of(item.OnHand, item.Reserved, item.Quarantined, item.Expiries, item.DailyConsumption, date).Usable;
 
     /// <summary>Groups location ids by region code (e.g. the catalog's locations, for a rebuild).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> LocationIdsByRegion(IEnumerable<Location> locations) =>

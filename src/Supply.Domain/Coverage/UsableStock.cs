@@ -26,52 +26,65 @@ public sealed record UsableStock(long OnHand, long Withheld, long Expired, long 
     public static UsableStock Of(ItemStock stock, DateOnly date, double? dailyConsumption = null) =>
         Of(stock.OnHand, stock.Reserved, stock.Quarantined, stock.Lots, dailyConsumption ?? stock.AverageDailyConsumption, date);
 
-    public static UsableStock Of(long onHand, long reserved, long quarantined, IReadOnlyList<Lot> lots, double dailyConsumption, DateOnly date)
+    public static UsableStock Of(long onHand, long reserved, long quarantined, IReadOnlyList<Lot> lots, double dailyConsumption, DateOnly date) =>
+        Of(onHand, reserved, quarantined, ExpiringQuantity.Of(lots), dailyConsumption, date);
+
+    /// <summary>
+    /// The same split from lots already merged per expiry date (<see cref="ExpiringQuantity.Of"/>): lot numbers only
+    /// order lots that expire on the same day, and such lots are trimmed, withheld, expired and used as one, so the
+    /// merged form gives exactly the figures of the lots themselves. Aggregates keep this form to recompute usable
+    /// stock for any date without holding every lot.
+    /// </summary>
+    /// <param name="expiries">Ordered by date, one entry per date, quantities above zero (as <see cref="ExpiringQuantity.Of"/> makes them).</param>
+    public static UsableStock Of(long onHand, long reserved, long quarantined, IReadOnlyList<ExpiringQuantity> expiries, double dailyConsumption, DateOnly date)
     {
         onHand = Math.Max(0, onHand);
-        var ordered = lots.Where(l => l.Quantity > 0)
-            .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal)
-            .Select(l => new Portion(l.ExpiresOn, l.Quantity)).ToList();
+        var n = expiries.Count;
+        Span<long> left = n <= 32 ? stackalloc long[n] : new long[n]; // what is left of each expiry date's stock
+        long lotted = 0;
+        for (var i = 0; i < n; i++) lotted += left[i] = expiries[i].Quantity;
 
         // Lots are a breakdown of on hand; never let them claim more.
-        var excess = ordered.Sum(p => p.Quantity) - onHand;
-        for (var i = 0; i < ordered.Count && excess > 0; i++) excess -= ordered[i].Take(excess);
-        var unlotted = onHand - ordered.Sum(p => p.Quantity);
+        var excess = lotted - onHand;
+        for (var i = 0; i < n && excess > 0; i++) { var take = Math.Min(excess, left[i]); left[i] -= take; excess -= take; lotted -= take; }
+        var unlotted = onHand - lotted;
 
         var withheld = Math.Min(onHand, Math.Max(0, reserved) + Math.Max(0, quarantined));
-        var left = withheld;
-        var fromUnlotted = Math.Min(left, unlotted);
-        unlotted -= fromUnlotted;
-        left -= fromUnlotted;
-        for (var i = ordered.Count - 1; i >= 0 && left > 0; i--) left -= ordered[i].Take(left);
+        var rest = withheld - Math.Min(withheld, unlotted);
+        for (var i = n - 1; i >= 0 && rest > 0; i--) { var take = Math.Min(rest, left[i]); left[i] -= take; rest -= take; }
 
         long expired = 0, wasted = 0, used = 0;
         var project = dailyConsumption > 0 && double.IsFinite(dailyConsumption);
-        foreach (var lot in ordered)
+        for (var i = 0; i < n; i++)
         {
-            if (lot.ExpiresOn <= date) { expired += lot.Quantity; continue; }
+            var expiresOn = expiries[i].ExpiresOn;
+            if (expiresOn <= date) { expired += left[i]; continue; }
             if (!project) continue;
-            var capacity = Units(dailyConsumption * (lot.ExpiresOn.DayNumber - date.DayNumber));
-            var usedOfLot = Math.Clamp(capacity - used, 0, lot.Quantity);
+            var capacity = Units(dailyConsumption * (expiresOn.DayNumber - date.DayNumber));
+            var usedOfLot = Math.Clamp(capacity - used, 0, left[i]);
             used += usedOfLot;
-            wasted += lot.Quantity - usedOfLot;
+            wasted += left[i] - usedOfLot;
         }
         return new UsableStock(onHand, withheld, expired, wasted, onHand - withheld - expired - wasted);
     }
 
     /// <summary>Whole units consumed; the small epsilon keeps 0.7 × 10 at 7, not 6.</summary>
     private static long Units(double x) => x >= 1e15 ? long.MaxValue / 4 : (long)Math.Floor(x + 1e-9);
+}
 
-    private sealed class Portion(DateOnly expiresOn, long quantity)
+/// <summary>Units of an item that expire on one date (all lots with that expiry date together).</summary>
+public readonly record struct ExpiringQuantity(DateOnly ExpiresOn, long Quantity)
+{
+    /// <summary>Lots merged per expiry date: quantities above zero only, ordered by date.</summary>
+    public static IReadOnlyList<ExpiringQuantity> Of(IReadOnlyList<Lot> lots)
     {
-        public DateOnly ExpiresOn { get; } = expiresOn;
-        public long Quantity { get; private set; } = quantity;
-
-        public long Take(long wanted)
-        {
-            var take = Math.Min(wanted, Quantity);
-            Quantity -= take;
-            return take;
-        }
+        // Plain arrays (not the compiler's collection-expression types): every storage serializer can read them back.
+        if (lots.Count == 0) return Array.Empty<ExpiringQuantity>();
+        if (lots.Count == 1)
+            return lots[0].Quantity > 0 ? new[] { new ExpiringQuantity(lots[0].ExpiresOn, lots[0].Quantity) } : Array.Empty<ExpiringQuantity>();
+        var merged = new SortedDictionary<DateOnly, long>();
+        foreach (var lot in lots)
+            if (lot.Quantity > 0) merged[lot.ExpiresOn] = merged.GetValueOrDefault(lot.ExpiresOn) + lot.Quantity;
+        return merged.Select(kv => new ExpiringQuantity(kv.Key, kv.Value)).ToArray();
     }
 }

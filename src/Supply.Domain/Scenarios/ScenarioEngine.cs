@@ -44,20 +44,35 @@ public static class ScenarioEngine
         return result;
     }
 
+    /// <remarks>
+    /// Indexed for scale (a nation: thousands of locations × hundreds of items × weeks): locations and items are
+    /// numbered in ordinal id order, so comparing numbers is comparing ids and every tie-break stays the same; each
+    /// item's holders (in location order) carry their stock in arrays; and the holders a line can draw from in one
+    /// tier are listed once per (item, region, tier) instead of being looked for among all holders on every take.
+    /// The rules are those above, unchanged (a test runs the straightforward original beside it).
+    /// </remarks>
     private sealed class EngineRun
     {
         private readonly ScenarioInput _input;
         private readonly Scenario _scenario;
         private readonly ScenarioOptions _options;
-        private readonly Dictionary<(string Location, string Item), long> _stock = [];
-        private readonly Dictionary<(string Region, string Item), long> _regionStock = [];
-        private readonly Dictionary<(string Region, string Item), long> _reserve = [];
-        /// <summary>Locations holding an item at the start, by location id. Stock only ever leaves, so nobody joins later.</summary>
-        private readonly Dictionary<string, List<SourceLocation>> _holders = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string[]> _groupItems = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<DeliveryReduction>> _reductions = new(StringComparer.Ordinal);
-        /// <summary>What a supplier under a delivery reduction may still release today (set at the start of each day).</summary>
-        private readonly Dictionary<(string Location, string Item), long> _releasable = [];
+        private readonly SourceLocation[] _locations;                 // ordinal id order
+        private readonly string[] _items;                             // ordinal id order
+        private readonly Dictionary<string, int> _itemIndex = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _regionIndex = new(StringComparer.Ordinal);
+        private readonly int[] _locationRegion;                        // region number of each location
+        /// <summary>Per item: the locations holding it at the start, in location order, and what each holds now. Stock only leaves, so nobody joins later.</summary>
+        private readonly int[][] _holders;
+        private readonly long[][] _stock;
+        private readonly long[] _regionStock;                          // [region * items + item]: regional holders only
+        private readonly long[] _reserve;                              // [region * items + item]
+        private readonly Dictionary<string, int[]> _groupItems = new(StringComparer.Ordinal);
+        private readonly Dictionary<int, List<DeliveryReduction>> _reductions = [];
+        /// <summary>Per item under a delivery reduction: what each supplier holder may still release today, and whether a cap applies today.</summary>
+        private readonly Dictionary<int, (long[] Releasable, bool[] Capped)> _caps = [];
+        /// <summary>Per (item, line region, tier): positions in <see cref="_holders"/> of that tier's sources, built when first needed.</summary>
+        private readonly Dictionary<(int Item, int Region, SourceTier Tier), int[]> _tierHolders = [];
+        private readonly Dictionary<int, SourceTier[]> _tierOf = [];    // per line region: the tier of every location
         private readonly List<Transfer> _transfers = [];
         private readonly List<StockDraw> _draws = [];
 
@@ -66,27 +81,53 @@ public static class ScenarioEngine
             _input = input;
             _scenario = input.Scenario;
             _options = options;
-            var locations = input.Locations.ToDictionary(l => l.LocationId, StringComparer.Ordinal);
-            foreach (var s in input.Stock.Where(s => s.Quantity > 0)
-                         .OrderBy(s => s.LocationId, StringComparer.Ordinal).ThenBy(s => s.ItemId, StringComparer.Ordinal))
+            _locations = input.Locations.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToArray();
+            var locationIndex = new Dictionary<string, int>(_locations.Length, StringComparer.Ordinal);
+            for (var i = 0; i < _locations.Length; i++) locationIndex[_locations[i].LocationId] = i;
+
+            _items = input.Stock.Select(s => s.ItemId).Concat(input.Ordinary.Select(o => o.ItemId)).Concat(input.Items.Select(i => i.ItemId))
+                .Concat(input.Reductions.Select(r => r.ItemId))
+                .Concat(_scenario.Profiles.SelectMany(p => p.Categories).SelectMany(c => c.Uses).Where(u => u.Supply.Kind == SupplyKind.Item).Select(u => u.Supply.Id))
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            for (var k = 0; k < _items.Length; k++) _itemIndex[_items[k]] = k;
+            foreach (var code in _locations.Select(l => l.RegionCode).Concat(input.Ordinary.Select(o => o.RegionCode))
+                         .Concat(_scenario.Regions.Select(r => r.RegionCode)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+                _regionIndex[code] = _regionIndex.Count;
+            _locationRegion = _locations.Select(l => _regionIndex[l.RegionCode]).ToArray();
+
+            var held = new List<(int Location, long Quantity)>[_items.Length];
+            foreach (var s in input.Stock)
             {
-                var location = locations[s.LocationId];
-                _stock[(s.LocationId, s.ItemId)] = s.Quantity;
-                if (location.IsRegional) _regionStock[(location.RegionCode, s.ItemId)] = _regionStock.GetValueOrDefault((location.RegionCode, s.ItemId)) + s.Quantity;
-                if (!_holders.TryGetValue(s.ItemId, out var list)) _holders[s.ItemId] = list = [];
-                list.Add(location);
+                if (s.Quantity <= 0) continue;
+                var k = _itemIndex[s.ItemId];
+                (held[k] ??= []).Add((locationIndex[s.LocationId], s.Quantity));
+            }
+            _holders = new int[_items.Length][];
+            _stock = new long[_items.Length][];
+            _regionStock = new long[_regionIndex.Count * _items.Length];
+            _reserve = new long[_regionIndex.Count * _items.Length];
+            for (var k = 0; k < _items.Length; k++)
+            {
+                var list = held[k] ?? [];
+                list.Sort((a, b) => a.Location.CompareTo(b.Location)); // location order (ids are unique per item: validated)
+                _holders[k] = list.Select(x => x.Location).ToArray();
+                _stock[k] = list.Select(x => x.Quantity).ToArray();
+                foreach (var (location, quantity) in list)
+                    if (_locations[location].IsRegional) _regionStock[_locationRegion[location] * _items.Length + k] += quantity;
             }
             foreach (var o in input.Ordinary)
-                _reserve[(o.RegionCode, o.ItemId)] = (long)Math.Ceiling(_scenario.ReserveDays * o.PerDay - 1e-9);
+                _reserve[_regionIndex[o.RegionCode] * _items.Length + _itemIndex[o.ItemId]] = (long)Math.Ceiling(_scenario.ReserveDays * o.PerDay - 1e-9);
             foreach (var g in input.Items.Where(i => i.SubstitutionGroup.Length > 0).GroupBy(i => i.SubstitutionGroup, StringComparer.Ordinal))
-                _groupItems[g.Key] = g.Select(i => i.ItemId).Order(StringComparer.Ordinal).ToArray();
+                _groupItems[g.Key] = g.Select(i => _itemIndex[i.ItemId]).Order().ToArray();
             // Sorted, so even the floating-point product of several factors never depends on the input's order.
             foreach (var r in input.Reductions.OrderBy(r => r.ItemId, StringComparer.Ordinal).ThenBy(r => r.From).ThenBy(r => r.To)
                          .ThenBy(r => r.SupplierLocationId, StringComparer.Ordinal).ThenBy(r => r.Factor).ThenBy(r => r.Quantity))
             {
-                if (!_reductions.TryGetValue(r.ItemId, out var list)) _reductions[r.ItemId] = list = [];
+                var k = _itemIndex[r.ItemId];
+                if (!_reductions.TryGetValue(k, out var list)) _reductions[k] = list = [];
                 list.Add(r);
             }
+            foreach (var k in _reductions.Keys) _caps[k] = (new long[_holders[k].Length], new bool[_holders[k].Length]);
         }
 
         public ScenarioResult Execute()
@@ -101,7 +142,7 @@ public static class ScenarioEngine
             for (var day = 0; day < horizon; day++)
             {
                 SetSupplierCaps(day);
-                foreach (var o in ordinary) o.Met += TakeOrdinary(o.Source.RegionCode, o.Source.ItemId, o.PerDay[day], day);
+                foreach (var o in ordinary) o.Met += TakeOrdinary(_regionIndex[o.Source.RegionCode], _itemIndex[o.Source.ItemId], o.PerDay[day], day);
                 foreach (var line in lines) Serve(line, day);
             }
 
@@ -112,7 +153,7 @@ public static class ScenarioEngine
             {
                 var total = o.PerDay.Sum();
                 return new OrdinaryLine(o.Source.RegionCode, o.Source.ItemId, total, o.Met, total - o.Met,
-                    _reserve.GetValueOrDefault((o.Source.RegionCode, o.Source.ItemId)));
+                    _reserve[_regionIndex[o.Source.RegionCode] * _items.Length + _itemIndex[o.Source.ItemId]]);
             }).ToList();
             return new ScenarioResult(_scenario.Id, _scenario.Start, horizon, totals, resultLines, _transfers, ordinaryLines,
                 _options.RecordDraws ? _draws : []);
@@ -135,27 +176,31 @@ public static class ScenarioEngine
             }
             return rates
                 .OrderBy(kv => kv.Key.Region, StringComparer.Ordinal).ThenBy(kv => kv.Key.Supply)
-                .Select(kv => new LineState(kv.Key.Region, kv.Key.Supply, WholeUnits(kv.Value)))
+                .Select(kv => new LineState(kv.Key.Region, kv.Key.Supply, WholeUnits(kv.Value))
+                {
+                    RegionNumber = _regionIndex[kv.Key.Region],
+                    Items = kv.Key.Supply.Kind == SupplyKind.Item
+                        ? (_itemIndex.TryGetValue(kv.Key.Supply.Id, out var k) ? [k] : [])
+                        : _groupItems.GetValueOrDefault(kv.Key.Supply.Id) ?? [],
+                })
                 .ToList();
         }
 
-        private long TakeOrdinary(string region, string item, long wanted, int day)
+        /// <summary>Ordinary use is met from the region's own regional holders, largest holding first (ties: location order).</summary>
+        private long TakeOrdinary(int region, int item, long wanted, int day)
         {
             var left = wanted;
-            var holders = _holders.GetValueOrDefault(item) ?? [];
+            var own = TierHolders(item, region, SourceTier.OwnRegion); // exactly the regional holders of the region
+            var stock = _stock[item];
             while (left > 0)
             {
-                SourceLocation? best = null;
+                var best = -1;
                 long bestStock = 0;
-                foreach (var l in holders)
-                {
-                    if (!l.IsRegional || l.RegionCode != region) continue;
-                    var s = _stock[(l.LocationId, item)];
-                    if (s > bestStock) { best = l; bestStock = s; }  // holders are in id order: ties keep the first
-                }
-                if (best is null) break;
+                foreach (var h in own)
+                    if (stock[h] > bestStock) { best = h; bestStock = stock[h]; } // ties keep the first
+                if (best < 0) break;
                 var take = Math.Min(left, bestStock);
-                Take(best, item, take, day, DrawKind.Ordinary);
+                Take(item, best, take, day, DrawKind.Ordinary);
                 left -= take;
             }
             return wanted - left;
@@ -164,30 +209,31 @@ public static class ScenarioEngine
         private void Serve(LineState line, int day)
         {
             var need = line.Demand[day];
-            var items = line.Supply.Kind == SupplyKind.Item ? [line.Supply.Id] : _groupItems.GetValueOrDefault(line.Supply.Id) ?? [];
-            foreach (var tier in Enum.GetValues<SourceTier>())
+            foreach (var tier in Tiers)
             {
                 while (need > 0)
                 {
-                    SourceLocation? best = null;
-                    string bestItem = "";
+                    int bestItem = -1, bestHolder = -1, bestLocation = -1;
                     long bestGive = 0;
-                    foreach (var item in items)
-                    foreach (var l in _holders.GetValueOrDefault(item) ?? [])
+                    foreach (var item in line.Items)
+                    foreach (var h in TierHolders(item, line.RegionNumber, tier))
                     {
-                        if (TierOf(l, line.Region) != tier || LeadTime(l, tier) > day) continue;
-                        var give = Giveable(l, item, day);
-                        // Most to give first; ties: location id, then item id (items and holders are walked in that order).
-                        if (give > bestGive || (give == bestGive && give > 0 && best is not null && IsBefore(l, item, best, bestItem)))
+                        var location = _holders[item][h];
+                        if (LeadTime(_locations[location], tier) > day) continue;
+                        var give = Giveable(item, h, location);
+                        // Most to give first; ties: location id, then item id (numbers follow id order).
+                        if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
+                                                && (location < bestLocation || (location == bestLocation && item < bestItem))))
                         {
-                            best = l; bestItem = item; bestGive = give;
+                            bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
                         }
                     }
-                    if (best is null) break;
+                    if (bestHolder < 0) break;
                     var take = Math.Min(need, bestGive);
-                    Take(best, bestItem, take, day, DrawKind.Transfer);
-                    _transfers.Add(new Transfer(day, _scenario.Start.AddDays(day), day - LeadTime(best, tier), best.LocationId, best.RegionCode,
-                        line.Region, bestItem, take, tier, line.Supply));
+                    Take(bestItem, bestHolder, take, day, DrawKind.Transfer);
+                    var from = _locations[bestLocation];
+                    _transfers.Add(new Transfer(day, _scenario.Start.AddDays(day), day - LeadTime(from, tier), from.LocationId, from.RegionCode,
+                        line.Region, _items[bestItem], take, tier, line.Supply));
                     line.MetBy[(int)tier] += take;
                     line.Met[day] += take;
                     need -= take;
@@ -196,13 +242,28 @@ public static class ScenarioEngine
             if (need > 0) line.FirstDayShort ??= day;
         }
 
-        private static bool IsBefore(SourceLocation l, string item, SourceLocation best, string bestItem)
+        private static readonly SourceTier[] Tiers = Enum.GetValues<SourceTier>();
+
+        /// <summary>Positions (in location order) of the holders of <paramref name="item"/> that are <paramref name="tier"/> sources for <paramref name="region"/>.</summary>
+        private int[] TierHolders(int item, int region, SourceTier tier)
         {
-            var c = string.CompareOrdinal(l.LocationId, best.LocationId);
-            return c < 0 || (c == 0 && string.CompareOrdinal(item, bestItem) < 0);
+            if (_tierHolders.TryGetValue((item, region, tier), out var list)) return list;
+            var tiers = TiersFor(region);
+            var holders = _holders[item];
+            var positions = new List<int>();
+            for (var h = 0; h < holders.Length; h++)
+                if (tiers[holders[h]] == tier) positions.Add(h);
+            return _tierHolders[(item, region, tier)] = positions.ToArray();
         }
 
-        private SourceTier TierOf(SourceLocation l, string region) =>
+        private SourceTier[] TiersFor(int region)
+        {
+            if (_tierOf.TryGetValue(region, out var tiers)) return tiers;
+            var code = _regionIndex.First(kv => kv.Value == region).Key;
+            return _tierOf[region] = _locations.Select(l => TierOf(l, code)).ToArray();
+        }
+
+        private static SourceTier TierOf(SourceLocation l, string region) =>
             l.Kind == LocationKind.Supplier ? SourceTier.Suppliers
             : l.Kind == LocationKind.NationalStockpile ? SourceTier.NationalStockpile
             : l.RegionCode == region ? SourceTier.OwnRegion
@@ -211,15 +272,17 @@ public static class ScenarioEngine
 
         private int LeadTime(SourceLocation l, SourceTier tier) => l.LeadTimeDays ?? _scenario.LeadTimes.For(tier);
 
-        /// <summary>What a location can give today without breaking its region's reserve or a delivery reduction.</summary>
-        private long Giveable(SourceLocation l, string item, int day)
+        /// <summary>What a holder can give today without breaking its region's reserve or a delivery reduction.</summary>
+        private long Giveable(int item, int h, int location)
         {
-            var stock = _stock[(l.LocationId, item)];
+            var stock = _stock[item][h];
             if (stock <= 0) return 0;
-            if (l.Kind == LocationKind.Supplier) return _releasable.TryGetValue((l.LocationId, item), out var cap) ? Math.Min(stock, cap) : stock;
-            if (l.Kind == LocationKind.NationalStockpile) return stock;
-            var aboveReserve = _regionStock[(l.RegionCode, item)] - _reserve.GetValueOrDefault((l.RegionCode, item));
-            return Math.Max(0, Math.Min(stock, aboveReserve));
+            var kind = _locations[location].Kind;
+            if (kind == LocationKind.Supplier)
+                return _caps.TryGetValue(item, out var caps) && caps.Capped[h] ? Math.Min(stock, caps.Releasable[h]) : stock;
+            if (kind == LocationKind.NationalStockpile) return stock;
+            var at = _locationRegion[location] * _items.Length + item;
+            return Math.Max(0, Math.Min(stock, _regionStock[at] - _reserve[at]));
         }
 
         /// <summary>
@@ -228,36 +291,43 @@ public static class ScenarioEngine
         /// </summary>
         private void SetSupplierCaps(int day)
         {
-            _releasable.Clear();
             var date = _scenario.Start.AddDays(day);
             foreach (var (item, reductions) in _reductions)
-            foreach (var l in _holders.GetValueOrDefault(item) ?? [])
             {
-                if (l.Kind != LocationKind.Supplier) continue;
-                double factor = 1;
-                long less = 0;
-                var active = false;
-                foreach (var r in reductions)
+                var (releasable, capped) = _caps[item];
+                Array.Clear(capped);
+                var holders = _holders[item];
+                for (var h = 0; h < holders.Length; h++)
                 {
-                    if (date < r.From || date > r.To) continue;
-                    if (r.SupplierLocationId.Length > 0 && r.SupplierLocationId != l.LocationId) continue;
-                    active = true;
-                    if (r.Factor is { } f) factor *= f;
-                    else less += r.Quantity ?? 0;
+                    var l = _locations[holders[h]];
+                    if (l.Kind != LocationKind.Supplier) continue;
+                    double factor = 1;
+                    long less = 0;
+                    var active = false;
+                    foreach (var r in reductions)
+                    {
+                        if (date < r.From || date > r.To) continue;
+                        if (r.SupplierLocationId.Length > 0 && r.SupplierLocationId != l.LocationId) continue;
+                        active = true;
+                        if (r.Factor is { } f) factor *= f;
+                        else less += r.Quantity ?? 0;
+                    }
+                    if (!active) continue;
+                    var stock = _stock[item][h];
+                    var scaled = factor >= 1 ? stock : (long)Math.Floor(stock * factor + 1e-9);
+                    releasable[h] = Math.Max(0, scaled - less);
+                    capped[h] = true;
                 }
-                if (!active) continue;
-                var stock = _stock[(l.LocationId, item)];
-                var scaled = factor >= 1 ? stock : (long)Math.Floor(stock * factor + 1e-9);
-                _releasable[(l.LocationId, item)] = Math.Max(0, scaled - less);
             }
         }
 
-        private void Take(SourceLocation l, string item, long quantity, int day, DrawKind kind)
+        private void Take(int item, int h, long quantity, int day, DrawKind kind)
         {
-            _stock[(l.LocationId, item)] -= quantity;
-            if (l.IsRegional) _regionStock[(l.RegionCode, item)] -= quantity;
-            if (_releasable.ContainsKey((l.LocationId, item))) _releasable[(l.LocationId, item)] -= quantity;
-            if (_options.RecordDraws) _draws.Add(new StockDraw(day, kind, l.LocationId, item, quantity));
+            var location = _holders[item][h];
+            _stock[item][h] -= quantity;
+            if (_locations[location].IsRegional) _regionStock[_locationRegion[location] * _items.Length + item] -= quantity;
+            if (_caps.TryGetValue(item, out var caps) && caps.Capped[h]) caps.Releasable[h] -= quantity;
+            if (_options.RecordDraws) _draws.Add(new StockDraw(day, kind, _locations[location].LocationId, _items[item], quantity));
         }
     }
 
@@ -271,6 +341,9 @@ public static class ScenarioEngine
     private sealed class LineState(string region, SupplyRef supply, long[] demand)
     {
         public string Region { get; } = region;
+        public int RegionNumber { get; init; }
+        /// <summary>Item numbers that may meet the line (one item, or a group's items in id order).</summary>
+        public int[] Items { get; init; } = [];
         public SupplyRef Supply { get; } = supply;
         public long[] Demand { get; } = demand;
         public long[] Met { get; } = new long[demand.Length];

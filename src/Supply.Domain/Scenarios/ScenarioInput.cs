@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
 using Supply.Domain.Stock;
@@ -19,6 +20,20 @@ public sealed record SourceLocation(string LocationId, string RegionCode, string
 
 /// <summary>Usable units of an item at a location when the scenario starts.</summary>
 public sealed record StockAvailable(string LocationId, string ItemId, long Quantity);
+
+/// <summary>One item at one location as a scenario starts: usable units on the start date and the reported daily consumption.</summary>
+public sealed record ScenarioStockLine(string ItemId, long Usable, double DailyConsumption);
+
+/// <summary>A location's stock as a scenario needs it (lines in the location's item order).</summary>
+public sealed record ScenarioStock(string LocationId, IReadOnlyList<ScenarioStockLine> Lines)
+{
+    /// <summary>Usable stock on <paramref name="start"/> (<see cref="UsableStock"/>, at the reported rate) of every item of a location.</summary>
+    public static ScenarioStock Of(LocationStockView view, DateOnly start) =>
+        new(view.LocationId, view.Items.Select(line => new ScenarioStockLine(line.ItemId, UsableStock.Of(line, start).Usable, Math.Max(0, line.AverageDailyConsumption))).ToList());
+}
+
+/// <summary>What to ask the region aggregates for: usable stock on <see cref="Start"/> of <see cref="ItemIds"/> (null: every item).</summary>
+public sealed record ScenarioStockQuery(DateOnly Start, IReadOnlyCollection<string>? ItemIds);
 
 /// <summary>A region's ordinary (everyday) use of an item, units per day.</summary>
 public sealed record OrdinaryConsumption(string RegionCode, string ItemId, double PerDay);
@@ -42,28 +57,57 @@ public sealed record ScenarioInput(
     /// </summary>
     public static ScenarioInput FromStock(
         Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IEnumerable<LocationStockView> stock,
+        IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null) =>
+        FromUsable(scenario, locations, items, stock.Select(v => ScenarioStock.Of(v, scenario.Start)), reductions, leadTimeDays);
+
+    /// <summary>
+    /// The same input from per-location usable figures already computed for the start date (e.g. by the region
+    /// aggregates, <see cref="Aggregation.Aggregates.ScenarioStockOf"/>): given the same figures, the same input as
+    /// <see cref="FromStock"/>. Stock of locations not in <paramref name="locations"/> is ignored.
+    /// </summary>
+    public static ScenarioInput FromUsable(
+        Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IEnumerable<ScenarioStock> stock,
         IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null)
     {
         var sources = locations.Select(l => SourceLocation.From(l, leadTimeDays is not null && leadTimeDays.TryGetValue(l.Id, out var d) ? d : null))
             .ToList();
         var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
         var available = new List<StockAvailable>();
-        var ordinary = new SortedDictionary<(string Region, string Item), double>();
-        foreach (var view in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
+        // Summed per key in location order (the same floating-point result every time); sorted once at the end.
+        var ordinary = new Dictionary<(string Region, string Item), double>();
+        foreach (var location in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
         {
-            if (!byId.TryGetValue(view.LocationId, out var source)) continue;
-            foreach (var line in view.Items)
+            if (!byId.TryGetValue(location.LocationId, out var source)) continue;
+            foreach (var line in location.Lines)
             {
-                var usable = UsableStock.Of(line, scenario.Start).Usable;
-                if (usable > 0) available.Add(new StockAvailable(view.LocationId, line.ItemId, usable));
-                if (source.IsRegional && line.AverageDailyConsumption > 0)
-                    ordinary[(source.RegionCode, line.ItemId)] = ordinary.GetValueOrDefault((source.RegionCode, line.ItemId)) + line.AverageDailyConsumption;
+                if (line.Usable > 0) available.Add(new StockAvailable(location.LocationId, line.ItemId, line.Usable));
+                if (source.IsRegional && line.DailyConsumption > 0)
+                {
+                    ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(ordinary, (source.RegionCode, line.ItemId), out _);
+                    sum += line.DailyConsumption;
+                }
             }
         }
         return new ScenarioInput(scenario, sources, available,
-            ordinary.Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
+            ordinary.OrderBy(kv => kv.Key).Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
             items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
             reductions?.ToList() ?? []);
+    }
+
+    /// <summary>
+    /// The items a scenario can touch: those its profiles name and every item of the substitution groups they name.
+    /// Items are independent in the engine (stock, reserve and ordinary use are all per item), so an input holding
+    /// only these gives the same lines, transfers and totals as one holding every item; only the ordinary-care lines
+    /// of the other items are left out.
+    /// </summary>
+    public static IReadOnlySet<string> ItemsNeeded(Scenario scenario, IEnumerable<Item> items)
+    {
+        var uses = scenario.Profiles.SelectMany(p => p.Categories).SelectMany(c => c.Uses).Select(u => u.Supply).ToList();
+        var groups = uses.Where(u => u.Kind == SupplyKind.Group).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var needed = uses.Where(u => u.Kind == SupplyKind.Item).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in items)
+            if (item.SubstitutionGroup.Length > 0 && groups.Contains(item.SubstitutionGroup)) needed.Add(item.Id);
+        return needed;
     }
 
     /// <summary>All violations of the input; field names are those of the scenario file.</summary>
@@ -86,15 +130,18 @@ public sealed record ScenarioInput(
             if (v.Items.Count >= Limits.MaxViolations) break;
         }
 
-        var stockKeys = new HashSet<(string, string)>();
+        var stockKeys = new HashSet<(string, string)>(Stock.Count);
+        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid); a nation repeats ids a lot
         for (var i = 0; i < Stock.Count && v.Items.Count < Limits.MaxViolations; i++)
         {
             var s = Stock[i];
-            var p = $"stock[{i}]";
-            v.Check(locations.ContainsKey(s.LocationId), $"{p}.location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
-            if (!ItemId.IsValid(s.ItemId, out var why)) v.Add($"{p}.item", why);
-            v.Check(s.Quantity is >= 0 and <= Limits.MaxQuantity, $"{p}.quantity", "must be a whole number, not negative");
-            v.Check(stockKeys.Add((s.LocationId, s.ItemId)), $"{p}", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
+            // Paths are built only for a violation: a nation-wide input has a million stock entries.
+            if (!locations.ContainsKey(s.LocationId)) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
+            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var seen);
+            if (!seen) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
+            if (why is not null) v.Add($"stock[{i}].item", why);
+            if (s.Quantity is < 0 or > Limits.MaxQuantity) v.Add($"stock[{i}].quantity", "must be a whole number, not negative");
+            if (!stockKeys.Add((s.LocationId, s.ItemId))) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
         }
 
         var ordinaryKeys = new HashSet<(string, string)>();

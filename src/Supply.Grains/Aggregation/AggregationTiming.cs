@@ -12,6 +12,12 @@ public static class AggregationTiming
     /// <summary>A region pushes its totals to the nation at most this long after its first unpushed change.</summary>
     public static readonly TimeSpan PushDelay = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// The push delay after a push whose totals took <paramref name="lastCost"/> to compute: at least twice that, so a
+    /// large region under a stream of publications spends at most about a third of its time summing (a small one: 250 ms).
+    /// </summary>
+    public static TimeSpan PushDelayAfter(TimeSpan lastCost) => TimeSpan.FromTicks(Math.Max(PushDelay.Ticks, 2 * lastCost.Ticks));
+
     /// <summary>Least time between the starts of two state writes of one aggregate: its whole state is rewritten, and it can be rebuilt from the locations.</summary>
     public static readonly TimeSpan MinWriteInterval = TimeSpan.FromSeconds(2);
 

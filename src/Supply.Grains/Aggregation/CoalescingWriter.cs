@@ -16,7 +16,18 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
     private TaskCompletionSource? _next;     // callers waiting for a write that has not started yet
     private TaskCompletionSource? _inFlight; // callers waiting for the write now running
     private long _lastStart;
+    private TimeSpan _lastDuration;
     private bool _running;
+
+    /// <summary>
+    /// A write costs the whole state (a region of 100 locations × 2,000 items is tens of MB): the next one waits at least
+    /// this many times as long as the last took, so rewriting the state never takes more than a small share of the
+    /// machine, however large it grows. Aggregates can be rebuilt from the locations; their writes may lag.
+    /// </summary>
+    public const int CostFactor = 20;
+
+    /// <summary>The cost-based wait never exceeds this (a publication waits for its region's write).</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(15);
 
     /// <summary>Completes when a write that began after this call has stored (faults if that write failed).</summary>
     public Task WriteAsync()
@@ -36,7 +47,8 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
         {
             while (_next is not null)
             {
-                if (_lastStart != 0 && minInterval - time.GetElapsedTime(_lastStart) is { Ticks: > 0 } wait)
+                var interval = TimeSpan.FromTicks(Math.Max(minInterval.Ticks, Math.Min(MaxInterval.Ticks, CostFactor * _lastDuration.Ticks)));
+                if (_lastStart != 0 && interval - time.GetElapsedTime(_lastStart) is { Ticks: > 0 } wait)
                     await Task.Delay(wait, time); // more changes ride along meanwhile
                 var batch = _inFlight = _next!;
                 _next = null; // changes from here on need the next write
@@ -44,6 +56,7 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
                 try
                 {
                     await write();
+                    _lastDuration = time.GetElapsedTime(_lastStart);
                     batch.TrySetResult();
                 }
                 catch (Exception e)

@@ -11,6 +11,9 @@ public interface INationalAggregateGrain : IGrainWithStringKey
     /// <summary>A region's totals at its version; an older or equal version changes nothing. Completes once stored.</summary>
     Task Push(Immutable<RegionTotals> totals);
 
+    /// <summary>The current version: it changes whenever any region's totals do (cheap: lets readers reuse what they derived).</summary>
+    [ReadOnly] Task<long> GetVersion();
+
     /// <summary>Per-region per-item (and per-group) totals and the regions' location reporting times, filtered.</summary>
     [ReadOnly] Task<Immutable<NationalTotals>> GetTotals(Immutable<AggregateFilter> filter);
 

@@ -1,4 +1,5 @@
 using Supply.Domain.Aggregation;
+using Supply.Domain.Scenarios;
 
 namespace Supply.Grains.Aggregation;
 
@@ -20,6 +21,15 @@ public interface IRegionAggregateGrain : IGrainWithStringKey
 
     /// <summary>Per-location totals (with each location's last as-of) and the region rows derived from them.</summary>
     [ReadOnly] Task<Immutable<RegionView>> GetView();
+
+    /// <summary>The last-known totals of the listed locations that the region holds (id order); cheap, unlike <see cref="GetView"/>.</summary>
+    [ReadOnly] Task<Immutable<IReadOnlyList<LocationTotals>>> GetLocations(Immutable<IReadOnlyCollection<string>> locationIds);
+
+    /// <summary>
+    /// Per location of the region (id order), the usable stock of the asked-for items on the query's start date and
+    /// their daily consumption (<see cref="Aggregates.ScenarioStockOf"/>): what a scenario needs, one call per region.
+    /// </summary>
+    [ReadOnly] Task<Immutable<IReadOnlyList<ScenarioStock>>> GetScenarioStock(Immutable<ScenarioStockQuery> query);
 
     /// <summary>
     /// Rebuilds the region from its locations, the source of truth: asks each of <paramref name="locationIds"/>

@@ -63,6 +63,8 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
         AggregationMetrics.Lag.Record((_time.GetUtcNow() - received).TotalSeconds, new KeyValuePair<string, object?>("region", totals.RegionCode));
     }
 
+    public Task<long> GetVersion() => Task.FromResult(_version);
+
     public Task<Immutable<NationalTotals>> GetTotals(Immutable<AggregateFilter> filter) =>
         Task.FromResult(Aggregates.Filter(_version, _regions.Values, filter.Value).AsImmutable());
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Supply.Domain.Aggregation;
+using Supply.Domain.Scenarios;
 using Supply.Grains.Stock;
 
 namespace Supply.Grains.Aggregation;
@@ -27,6 +28,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private IGrainTimer? _pushTimer;
     private bool _pushArmed;
     private int _pushFailures;
+    private TimeSpan _lastPushCost; // computing a large region's totals takes a while: debounce longer than that
 
     public RegionAggregateGrain(
         [PersistentState(StateName, StorageNames.Default)] IPersistentState<RegionAggregateState> state,
@@ -89,6 +91,13 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
             _locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList(),
             Aggregates.Rows(_locations.Values)).AsImmutable());
 
+    public Task<Immutable<IReadOnlyList<LocationTotals>>> GetLocations(Immutable<IReadOnlyCollection<string>> locationIds) =>
+        Task.FromResult(((IReadOnlyList<LocationTotals>)locationIds.Value.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(id => _locations.GetValueOrDefault(id)).OfType<LocationTotals>().ToList()).AsImmutable());
+
+    public Task<Immutable<IReadOnlyList<ScenarioStock>>> GetScenarioStock(Immutable<ScenarioStockQuery> query) =>
+        Task.FromResult(Aggregates.ScenarioStockOf(_locations.Values, query.Value).AsImmutable());
+
     public async Task<Immutable<RegionTotals>> Rebuild(Immutable<IReadOnlyList<string>> locationIds)
     {
         var ids = locationIds.Value.Distinct(StringComparer.Ordinal).ToList();
@@ -121,7 +130,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     {
         _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
         _unpushed = true;
-        SchedulePush(AggregationTiming.PushDelay);
+        SchedulePush(AggregationTiming.PushDelayAfter(_lastPushCost));
     }
 
     /// <summary>Debounce: one timer tick per burst of changes; the tick pushes the newest totals.</summary>
@@ -134,10 +143,21 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         _pushArmed = true;
     }
 
-    private async Task PushDue()
+    /// <remarks>
+    /// Starts the push without awaiting it in the timer's turn: a push completes only once the nation has stored it
+    /// (a coalesced write, seconds apart for a large nation), and a timer does not tick again until its callback ends,
+    /// so awaiting here would hold every later change back that long. The nation has a push in memory as soon as it
+    /// arrives (newest version wins, so overlapping pushes are harmless).
+    /// </remarks>
+    private Task PushDue()
     {
         _pushArmed = false;
-        if (!_unpushed) return;
+        if (_unpushed) _ = PushInBackground();
+        return Task.CompletedTask;
+    }
+
+    private async Task PushInBackground()
+    {
         try
         {
             await PushNow();
@@ -146,6 +166,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         catch (Exception e)
         {
             _pushFailures++;
+            _unpushed = true;
             LogPushFailed(_logger, e, RegionCode, _pushFailures);
             SchedulePush(AggregationTiming.RetryDelay(_pushFailures));
         }
@@ -153,7 +174,9 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
 
     private async Task<RegionTotals> PushNow()
     {
+        var computing = _time.GetTimestamp();
         var totals = Aggregates.RegionTotalsOf(RegionCode, _version, _locations.Values);
+        _lastPushCost = _time.GetElapsedTime(computing);
         await Nation.Push(totals.AsImmutable());
         _pushedVersion = Math.Max(_pushedVersion, totals.Version);
         if (_version == totals.Version) _unpushed = false;

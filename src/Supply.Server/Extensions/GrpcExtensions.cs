@@ -33,6 +33,7 @@ public static class GrpcExtensions
         builder.Services.Configure<Coverage.CoverageOptions>(builder.Configuration.GetSection($"{SupplyOptions.Section}:Coverage"));
         builder.Services.AddSingleton<Coverage.ICoverageCellSource, Coverage.AggregateCellSource>();
         builder.Services.AddSingleton<Coverage.AggregateRebuilder>();
+        builder.Services.AddSingleton<Coverage.NationalCoverageReader>();
         // "" (readiness): the silo answers grain calls. "liveness": the process itself answers, so an
         // outage of shared storage or Redis makes pods unready instead of restarting all of them.
         builder.Services.AddGrpcHealthChecks(o =>

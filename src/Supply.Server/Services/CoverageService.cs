@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Supply.Contracts.V1;
 using Supply.Domain;
+using Supply.Domain.Aggregation;
 using Supply.Domain.Catalog;
 using ItemCategory = Supply.Contracts.V1.ItemCategory;
 using Supply.Domain.Coverage;
@@ -16,7 +17,7 @@ namespace Supply.Server.Services;
 
 /// <summary>Coverage, shortfalls, staleness and alerts, computed from the aggregation path's cells by the domain.</summary>
 public sealed class CoverageService(ICoverageCellSource source, CatalogCache cache, IOptions<CoverageOptions> options, TimeProvider time,
-    AggregateRebuilder rebuilder) : Contracts.V1.Coverage.CoverageBase
+    AggregateRebuilder rebuilder, NationalCoverageReader national) : Contracts.V1.Coverage.CoverageBase
 {
     public override async Task<GetCoverageResponse> GetCoverage(GetCoverageRequest request, ServerCallContext context)
     {
@@ -25,15 +26,34 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         CheckRegions(request.RegionCodes, v);
         if (request.ItemId.Length > 0 && !ItemId.IsValid(request.ItemId, out var why)) v.Add("item_id", why);
         if (v.Any) throw new DomainValidationException(v.Items);
+        var level = ToDomain(request.Level);
+        var subject = request.ByGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
+        bool KeepItem(string itemId, string groupKey) =>
+            (request.ItemId.Length == 0 || itemId == request.ItemId)
+            && (request.SubstitutionGroup.Length == 0 || groupKey == request.SubstitutionGroup)
+            && (request.Category == ItemCategory.Unspecified || (book.TryGetItem(itemId, out var item) && (int)item.Category == (int)request.Category));
+        bool Keep(CoverageCell c) => KeepItem(c.ItemId, c.GroupKey) && (request.RegionCodes.Count == 0 || request.RegionCodes.Contains(c.RegionCode));
+
+        var response = new GetCoverageResponse();
+        // Above location level the national aggregate has the sums already. A group row restricted to one item or one
+        // category is not one of its rows (a group's sums mix items): those few queries roll up the cells.
+        if (level != D.CoverageLevel.Location && !(request.ByGroup && (request.ItemId.Length > 0 || request.Category != ItemCategory.Unspecified)))
+        {
+            var key = request.ByGroup ? request.SubstitutionGroup : request.ItemId;
+            var filter = new AggregateFilter([.. request.RegionCodes], subject, key.Length > 0 ? [key] : []);
+            var cacheKey = string.Join('|', (int)level, request.ByGroup, request.ItemId, request.SubstitutionGroup, (int)request.Category,
+                string.Join(',', request.RegionCodes), book.Version);
+            var (at, rows) = await national.RowsAsync(cacheKey, level, filter,
+                row => subject == CoverageSubject.SubstitutionGroup || KeepItem(row.Key, row.SubstitutionGroup.Length > 0 ? row.SubstitutionGroup : row.Key),
+                Keep);
+            response.ComputedAt = Timestamp.FromDateTimeOffset(at);
+            response.Rows.AddRange(rows.Select(ToContract));
+            return response;
+        }
         var snapshot = await source.SnapshotAsync(context.CancellationToken);
-        var cells = snapshot.Cells.Where(c =>
-            (request.ItemId.Length == 0 || c.ItemId == request.ItemId)
-            && (request.SubstitutionGroup.Length == 0 || c.GroupKey == request.SubstitutionGroup)
-            && (request.Category == ItemCategory.Unspecified || (book.TryGetItem(c.ItemId, out var item) && (int)item.Category == (int)request.Category))
-            && (request.RegionCodes.Count == 0 || request.RegionCodes.Contains(c.RegionCode)));
-        var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(snapshot.At) };
-        response.Rows.AddRange(CoverageRollup.Rows(cells, ToDomain(request.Level), request.ByGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item)
-            .Select(ToContract));
+        var cells = snapshot.Cells.Where(Keep);
+        response.ComputedAt = Timestamp.FromDateTimeOffset(snapshot.At);
+        response.Rows.AddRange(CoverageRollup.Rows(cells, level, subject).Select(ToContract));
         return response;
     }
 

@@ -1,17 +1,19 @@
 using System.Globalization;
 using Grpc.Core;
 using Supply.Contracts.V1;
+using Supply.Domain.Catalog;
 using Supply.Domain.Scenarios;
+using Supply.Grains.Aggregation;
 using Supply.Grains.Catalog;
 using Supply.Grains.Shortages;
-using Supply.Grains.Stock;
 using D = Supply.Domain.Scenarios;
 
 namespace Supply.Server.Services;
 
 /// <summary>
 /// Runs scenario files with the domain's engine. A file without stock data of its own runs against the
-/// current stock of every location, with the active shortage notices lowering supplier deliveries.
+/// current stock of every location as the region aggregates hold it (about a second behind the last report),
+/// with the active shortage notices lowering supplier deliveries.
 /// </summary>
 public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache) : Scenarios.ScenariosBase
 {
@@ -27,13 +29,16 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache) :
         else
         {
             var book = await cache.GetAsync();
-            var views = await Task.WhenAll(book.Locations.Keys.Select(id => grains.GetGrain<IStockLocationGrain>(id).GetStock(null)));
+            // One call per region aggregate (21), never one per location: each answers its locations' usable stock
+            // on the start date, for the items this scenario can touch only.
+            var query = new ScenarioStockQuery(document.Scenario.Start, ScenarioInput.ItemsNeeded(document.Scenario, book.Items.Values)).AsImmutable();
+            var stock = await Task.WhenAll(Regions.All.Select(r => grains.GetGrain<IRegionAggregateGrain>(r.Code).GetScenarioStock(query)));
             var horizonEnd = document.Scenario.Start.AddDays(document.Scenario.HorizonDays);
             var reductions = (await grains.GetGrain<IShortageNoticesGrain>(ShortageNoticesService.GrainKey).List()).Value
                 .Where(n => n.From < horizonEnd && n.To >= document.Scenario.Start)
                 .Select(n => n.ToReduction()).ToList();
             notices = reductions.Count;
-            input = ScenarioInput.FromStock(document.Scenario, book.Locations.Values, book.Items.Values, views.Select(v => v.Value),
+            input = ScenarioInput.FromUsable(document.Scenario, book.Locations.Values, book.Items.Values, stock.SelectMany(s => s.Value),
                 document.Reductions.Concat(reductions));
         }
         var result = ScenarioEngine.Run(input);

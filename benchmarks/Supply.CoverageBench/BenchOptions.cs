@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace Supply.CoverageBench;
+
+/// <summary>Command-line options, as <c>--name value</c> (or <c>--name=value</c>).</summary>
+public sealed class BenchOptions
+{
+    public int Locations { get; private set; } = 2_000;
+    public int Items { get; private set; } = 2_000;
+    public int Streams { get; private set; } = 4;
+    public int Window { get; private set; } = 8;
+    public int CoverageCalls { get; private set; } = 200;
+    public int ScenarioRuns { get; private set; } = 5;
+    public int ScenarioItems { get; private set; } = 500;
+    public int HorizonDays { get; private set; } = 14;
+    public int LagSamples { get; private set; } = 100;
+    public int PostgresRuns { get; private set; } = 20;
+    public bool Postgres { get; private set; } = true;
+    public double ConvergeSeconds { get; private set; } = 900;
+    public string? ServerDll { get; private set; }
+    public List<KeyValuePair<string, string>> ServerEnvironment { get; } = [];
+    public bool Keep { get; private set; }
+    public bool Help { get; private set; }
+
+    public const string Usage = """
+        Supply.CoverageBench: the issue-4 benchmark. Starts Supply.Server (Release, durable SQLite) as a child process,
+        loads N locations x M items over StreamReports, waits until the national aggregate holds every location's
+        report, then prints: GetCoverage (nation, all items) p50/p99; a nation-wide scenario (RunScenario) over all 21
+        regions; report-to-national propagation lag; and PostgreSQL 15 (started here on 127.0.0.1) computing the same
+        national totals with GROUP BY over the same rows loaded with COPY.
+
+        Usage: dotnet run -c Release --project benchmarks/Supply.CoverageBench -- [options]
+
+          --locations N        locations                                        (default 2000)
+          --items N            items per location                               (default 2000)
+          --streams N          concurrent StreamReports calls while loading     (default 4)
+          --window N           reports in flight per stream                     (default 8)
+          --coverage-calls N   GetCoverage calls timed                          (default 200)
+          --scenario-runs N    RunScenario calls timed                          (default 5)
+          --scenario-items N   items the scenario's profile uses                (default 500)
+          --horizon N          scenario horizon in days                         (default 14)
+          --lag-samples N      report -> national figure samples                (default 100)
+          --postgres-runs N    GROUP BY queries timed                           (default 20)
+          --postgres B         run the PostgreSQL baseline true|false           (default true)
+          --converge-seconds S give up waiting for the aggregates after S       (default 900)
+          --server-dll PATH    the Supply.Server.dll to start (default: the Release build made with this project)
+          --server-env K=V     environment variable for the started server, repeatable
+          --keep               keep the server's temporary directory (database, server log)
+          --help               this text
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{arg}'");
+            var name = arg[2..];
+            string? inline = null;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0) { inline = name[(eq + 1)..]; name = name[..eq]; }
+            switch (name)
+            {
+                case "help" or "h": o.Help = true; continue;
+                case "keep": o.Keep = true; continue;
+            }
+            var value = inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value"));
+            switch (name)
+            {
+                case "locations": o.Locations = Int(name, value, 1, 100_000); break;
+                case "items": o.Items = Int(name, value, 1, 20_000); break;
+                case "streams": o.Streams = Int(name, value, 1, 64); break;
+                case "window": o.Window = Int(name, value, 1, 1_000); break;
+                case "coverage-calls": o.CoverageCalls = Int(name, value, 1, 100_000); break;
+                case "scenario-runs": o.ScenarioRuns = Int(name, value, 1, 1_000); break;
+                case "scenario-items": o.ScenarioItems = Int(name, value, 1, 20_000); break;
+                case "horizon": o.HorizonDays = Int(name, value, 1, 366); break;
+                case "lag-samples": o.LagSamples = Int(name, value, 0, 100_000); break;
+                case "postgres-runs": o.PostgresRuns = Int(name, value, 1, 10_000); break;
+                case "postgres": o.Postgres = value.ToLowerInvariant() is "true" or "1" or "yes" or "on"; break;
+                case "converge-seconds": o.ConvergeSeconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "server-dll": o.ServerDll = value; break;
+                case "server-env":
+                    var at = value.IndexOf('=', StringComparison.Ordinal);
+                    if (at <= 0) throw new ArgumentException($"--server-env: '{value}' is not NAME=VALUE");
+                    o.ServerEnvironment.Add(new(value[..at], value[(at + 1)..]));
+                    break;
+                default: throw new ArgumentException($"unknown option --{name}");
+            }
+        }
+        if (o.ScenarioItems > o.Items) o.ScenarioItems = o.Items;
+        return o;
+    }
+
+    private static int Int(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"--{name}: '{value}' is not a whole number in {min}..{max}");
+}

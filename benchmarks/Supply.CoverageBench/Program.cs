@@ -1,0 +1,431 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Npgsql;
+using NpgsqlTypes;
+using Supply.Contracts.V1;
+using Supply.CoverageBench;
+using Supply.LoadTest;
+using Options = Supply.LoadTest.Options;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+BenchOptions o;
+try
+{
+    o = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}\n\n{BenchOptions.Usage}");
+    return 2;
+}
+if (o.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+using var stop = new CancellationTokenSource();
+ServerProcess? server = null;
+PostgresProcess? postgres = null;
+Console.CancelKeyPress += (_, e) =>
+{
+    if (!stop.IsCancellationRequested)
+    {
+        e.Cancel = true; // first Ctrl+C: stop, clean up (server, PostgreSQL, directories)
+        Console.Error.WriteLine("\nCtrl+C: stopping (press again to kill at once)...");
+        stop.Cancel();
+    }
+    else
+    {
+        server?.KillNow();
+        postgres?.KillNow();
+    }
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => { server?.KillNow(); postgres?.KillNow(); };
+AppDomain.CurrentDomain.UnhandledException += (_, _) => { server?.KillNow(); postgres?.KillNow(); };
+
+try
+{
+    return await RunAsync();
+}
+catch (Exception e) when (e is OperationCanceledException && stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopped.");
+    return 130;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"error: {e}");
+    if (server is not null) Console.Error.WriteLine($"--- server output (last lines) ---\n{server.LogTail(40)}");
+    return 1;
+}
+finally
+{
+    if (postgres is not null) await postgres.DisposeAsync();
+    if (server is not null) await server.DisposeAsync();
+}
+
+async Task<int> RunAsync()
+{
+    var ct = stop.Token;
+    Console.WriteLine("== Supply.CoverageBench (issue 4)");
+    Console.WriteLine($"configuration : {o.Locations:N0} locations x {o.Items:N0} items = {(long)o.Locations * o.Items:N0} stock lines; " +
+                      $"{o.Streams} streams x window {o.Window}");
+#if DEBUG
+    Console.WriteLine("WARNING       : a Debug build of the benchmark; run it with -c Release (the server is always a Release build).");
+#endif
+    Console.WriteLine($"machine       : {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+    var auth = Auth.ForStartedServer();
+    var dll = ServerProcess.LocateDll(o.ServerDll);
+    server = await ServerProcess.StartAsync(dll, durable: true, "Warning", o.Keep, o.ServerEnvironment, auth.ServerArgs, TimeSpan.FromSeconds(90), ct);
+    Console.WriteLine($"server        : pid {server.Pid}, {server.Url}, durable SQLite {server.DatabasePath}");
+
+    var channels = Enumerable.Range(0, o.Streams).Select(_ => GrpcChannel.ForAddress(server.Url, new GrpcChannelOptions
+    {
+        MaxReceiveMessageSize = 256 << 20,
+        MaxSendMessageSize = 256 << 20,
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+    })).ToArray();
+    try
+    {
+        await WaitUntilServingAsync(channels[0], TimeSpan.FromSeconds(60), ct);
+        var workload = new Workload(o.Locations, o.Items, DateTimeOffset.UtcNow);
+        var catalog = new Catalog.CatalogClient(channels[0]);
+        foreach (var request in workload.ItemRequests()) await catalog.RegisterItemsAsync(request, auth.Admin, DateTime.UtcNow.AddMinutes(2), ct);
+        foreach (var request in workload.LocationRequests()) await catalog.RegisterLocationsAsync(request, auth.Admin, DateTime.UtcNow.AddMinutes(2), ct);
+
+        // ---- load: one snapshot of every item per location (round 0 of the load test's workload) ----
+        Console.WriteLine("-- load");
+        var loadOptions = Options.Parse(["--locations", $"{o.Locations}", "--items", $"{o.Items}", "--rounds", "1",
+            "--streams", $"{o.Streams}", "--window", $"{o.Window}"]);
+        var runner = new LoadRunner(workload, channels.Select(c => new StockReporting.StockReportingClient(c)).ToArray(), auth.Reporter, loadOptions);
+        var loading = Stopwatch.StartNew();
+        var cpu = new CpuWindow(server.Pid);
+        using var progressStop = new CancellationTokenSource();
+        var progress = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(progressStop.Token))
+                    Console.WriteLine($"  [{loading.Elapsed.TotalSeconds,5:0} s] {runner.AckedLines:N0} lines acknowledged; server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}");
+            }
+            catch (OperationCanceledException) { }
+        });
+        var results = await runner.RunAsync(ct, drain: TimeSpan.FromMinutes(5));
+        var loadSeconds = loading.Elapsed.TotalSeconds;
+        await progressStop.CancelAsync();
+        await progress;
+        var errors = results.Where(r => r.Error is not null).Select(r => r.Error!).ToList();
+        if (errors.Count > 0 || results.Sum(r => r.Rejected + r.Mismatched) > 0)
+            throw new InvalidOperationException("loading failed: " + string.Join("; ", errors.Take(3)));
+        var lines = results.Sum(r => r.Lines);
+        Console.WriteLine($"loaded        : {results.Sum(r => r.Acked):N0} reports, {lines:N0} stock lines acknowledged in {loadSeconds:0.0} s " +
+                          $"({lines / loadSeconds:N0} lines/s); server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))} {cpu}");
+
+        // ---- convergence: the national figures hold every location's report ----
+        // For this data set usable = on hand - reserved - quarantined: lots (20-50 units) sit within on hand, expire in 2027-28
+        // and are consumed long before (1.5-7.5 a day), and withheld stock fits in the unlotted part.
+        var expected = new long[o.Items];
+        var daily = new double[o.Items];
+        for (var i = 0; i < o.Locations; i++)
+        for (var j = 0; j < o.Items; j++)
+        {
+            expected[j] += Available(0, Workload.VariantOf(i), j);
+            daily[j] += Workload.AverageDailyConsumption(j);
+        }
+        var query = new Supply.Contracts.V1.Coverage.CoverageClient(channels[0]);
+        var national = new GetCoverageRequest { Level = CoverageLevel.Nation };
+        var converging = Stopwatch.StartNew();
+        GetCoverageResponse? converged = null;
+        var lastProgress = TimeSpan.Zero;
+        while (converged is null)
+        {
+            ct.ThrowIfCancellationRequested();
+            var reply = await query.GetCoverageAsync(national, auth.Reader, DateTime.UtcNow.AddMinutes(2), ct);
+            var matching = reply.Rows.Count(r => workload.ItemIndex.TryGetValue(r.Key, out var j) && r.Locations == o.Locations && r.Usable == expected[j]);
+            if (matching == o.Items) converged = reply;
+            else
+            {
+                if (converging.Elapsed.TotalSeconds > o.ConvergeSeconds)
+                    throw new TimeoutException($"the national figures did not converge within {o.ConvergeSeconds:0} s ({matching} of {o.Items} items right)");
+                if (converging.Elapsed - lastProgress > TimeSpan.FromSeconds(10))
+                {
+                    lastProgress = converging.Elapsed;
+                    Console.WriteLine($"  [{converging.Elapsed.TotalSeconds,5:0} s] {matching:N0} of {o.Items:N0} national item figures hold every location");
+                }
+                await Task.Delay(1000, ct);
+            }
+        }
+        Console.WriteLine($"converged     : {converging.Elapsed.TotalSeconds:0.0} s after the last ack; server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}, " +
+                          $"peak {Mb(ProcStats.StatusKb(server.Pid, "VmHWM"))}");
+
+        // ---- national coverage ----
+        cpu = new CpuWindow(server.Pid);
+        var coverageMs = new List<double>();
+        var bytes = 0;
+        for (var k = 0; k < o.CoverageCalls; k++)
+        {
+            var clock = Stopwatch.StartNew();
+            var reply = await query.GetCoverageAsync(national, auth.Reader, DateTime.UtcNow.AddMinutes(1), ct);
+            coverageMs.Add(clock.Elapsed.TotalMilliseconds);
+            bytes = reply.CalculateSize();
+            if (reply.Rows.Count != o.Items) throw new InvalidOperationException($"GetCoverage returned {reply.Rows.Count} rows, expected {o.Items}");
+        }
+        var coverage = Stats.Of(coverageMs);
+        Console.WriteLine($"GetCoverage   : nation, all items ({o.Items:N0} rows, {bytes / 1024.0:N0} KB): {coverage} (bar: p99 < 20 ms) {Bar(coverage.P99 < 20)} {cpu}");
+
+        // ---- scenario ----
+        var document = ScenarioDocument(workload, o.ScenarioItems, o.HorizonDays);
+        var scenarios = new Scenarios.ScenariosClient(channels[0]);
+        var scenarioMs = new List<double>();
+        cpu = new CpuWindow(server.Pid);
+        Supply.Contracts.V1.ScenarioResult? last = null;
+        for (var k = 0; k < o.ScenarioRuns; k++)
+        {
+            var clock = Stopwatch.StartNew();
+            last = await scenarios.RunScenarioAsync(new RunScenarioRequest { Document = document }, auth.Reader, DateTime.UtcNow.AddMinutes(10), ct);
+            scenarioMs.Add(clock.Elapsed.TotalMilliseconds);
+            Console.WriteLine($"  scenario run {k + 1}: {scenarioMs[^1]:N0} ms");
+        }
+        var scenario = Stats.Of(scenarioMs);
+        Console.WriteLine($"RunScenario   : 21 regions, {o.ScenarioItems} items, {o.HorizonDays} days: median {scenario.P50:N0} ms, max {scenario.Max:N0} ms (n = {scenario.Count}) " +
+                          $"(bar: < 1 s) {Bar(scenario.P50 < 1000)} {cpu}");
+        Console.WriteLine($"                result: {last!.Lines.Count:N0} lines, {last.Transfers.Count:N0} transfers; demand {last.Totals.Demand:N0}, met {last.Totals.Met:N0} " +
+                          $"(own {last.Totals.MetBy.OwnRegion:N0}, same healthcare region {last.Totals.MetBy.SameHealthcareRegion:N0}, other regions {last.Totals.MetBy.OtherRegions:N0}), " +
+                          $"shortfall {last.Totals.Shortfall:N0}");
+
+        // ---- propagation lag: acknowledged report -> national figure ----
+        var reporting = new StockReporting.StockReportingClient(channels[0]);
+        var random = new Random(4242);
+        var changed = new Dictionary<(int, int), long>();
+        var lagMs = new List<double>();
+        cpu = new CpuWindow(server.Pid);
+        var timeouts = 0;
+        for (var k = 0; k < o.LagSamples; k++)
+        {
+            var i = random.Next(o.Locations);
+            var j = random.Next(o.Items);
+            var old = changed.TryGetValue((i, j), out var c) ? c : Available(0, Workload.VariantOf(i), j);
+            var now = 50_000L + k;
+            changed[(i, j)] = now;
+            expected[j] += now - old;
+            var report = new StockReport
+            {
+                ReportId = $"{workload.RunId}-lag-{k}", LocationId = workload.LocationIds[i], AsOf = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-1)),
+                Snapshot = new Snapshot { Lines = { new SnapshotLine { ItemId = workload.ItemIds[j], OnHand = now, AverageDailyConsumption = Workload.AverageDailyConsumption(j) } } },
+            };
+            var ack = await reporting.SubmitReportAsync(report, auth.Reporter, DateTime.UtcNow.AddSeconds(30), ct);
+            if (ack.Outcome != ReportOutcome.Applied) throw new InvalidOperationException($"lag report {k}: {ack.Outcome}");
+            var clock = Stopwatch.StartNew();
+            var one = new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = workload.ItemIds[j] };
+            while (true)
+            {
+                var reply = await query.GetCoverageAsync(one, auth.Reader, DateTime.UtcNow.AddSeconds(30), ct);
+                if (reply.Rows.Count == 1 && reply.Rows[0].Usable == expected[j]) { lagMs.Add(clock.Elapsed.TotalMilliseconds); break; }
+                if (clock.Elapsed > TimeSpan.FromSeconds(30)) { timeouts++; lagMs.Add(clock.Elapsed.TotalMilliseconds); break; }
+                await Task.Delay(5, ct);
+            }
+        }
+        Stats? lag = lagMs.Count > 0 ? Stats.Of(lagMs) : null;
+        if (lag is not null)
+            Console.WriteLine($"propagation   : ack -> national coverage shows it: {lag}{(timeouts > 0 ? $", {timeouts} not seen within 30 s" : "")} " +
+                              $"(bar: p99 < 2 s) {Bar(lag.P99 < 2000 && timeouts == 0)} {cpu}");
+        Console.WriteLine($"server memory : RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}, peak {Mb(ProcStats.StatusKb(server.Pid, "VmHWM"))}");
+
+        // ---- PostgreSQL baseline: the same rows (as loaded, before the lag reports), COPY, GROUP BY ----
+        if (o.Postgres) await PostgresBaselineAsync(workload, converged, coverage, ct);
+        return 0;
+    }
+    finally
+    {
+        foreach (var c in channels) c.Dispose();
+    }
+}
+
+async Task PostgresBaselineAsync(Workload workload, GetCoverageResponse server, Stats coverage, CancellationToken ct)
+{
+    Console.WriteLine("-- PostgreSQL baseline");
+    var starting = Stopwatch.StartNew();
+    postgres = await PostgresProcess.StartAsync(ct);
+    Console.WriteLine($"postgres      : 15 on 127.0.0.1:{postgres.Port}, pid {postgres.Pid}, {postgres.Directory}, ready in {starting.Elapsed.TotalSeconds:0.0} s; " +
+                      string.Join(", ", postgres.Settings));
+    await using var conn = new NpgsqlConnection(postgres.ConnectionString);
+    await conn.OpenAsync(ct);
+    await Exec(conn, """
+        CREATE TABLE stock (
+          location_id text NOT NULL, region text NOT NULL, item_id text NOT NULL,
+          on_hand bigint NOT NULL, reserved bigint NOT NULL, quarantined bigint NOT NULL, daily_consumption double precision NOT NULL)
+        """, ct);
+
+    var copying = Stopwatch.StartNew();
+    await using (var writer = await conn.BeginBinaryImportAsync(
+        "COPY stock (location_id, region, item_id, on_hand, reserved, quarantined, daily_consumption) FROM STDIN (FORMAT BINARY)", ct))
+    {
+        for (var i = 0; i < workload.LocationIds.Length; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var region = Workload.RegionCodes[i % Workload.RegionCodes.Length];
+            var variant = Workload.VariantOf(i);
+            for (var j = 0; j < workload.Items; j++)
+            {
+                var onHand = Workload.OnHand(0, variant, j);
+                // Synchronous writes: the async ones cost a state machine per field for 28 million fields.
+                writer.StartRow();
+                writer.Write(workload.LocationIds[i], NpgsqlDbType.Text);
+                writer.Write(region, NpgsqlDbType.Text);
+                writer.Write(workload.ItemIds[j], NpgsqlDbType.Text);
+                writer.Write(onHand, NpgsqlDbType.Bigint);
+                writer.Write(Workload.Reserved(onHand, j), NpgsqlDbType.Bigint);
+                writer.Write(Workload.Quarantined(j), NpgsqlDbType.Bigint);
+                writer.Write(Workload.AverageDailyConsumption(j), NpgsqlDbType.Double);
+            }
+        }
+        await writer.CompleteAsync(ct);
+    }
+    var copySeconds = copying.Elapsed.TotalSeconds;
+    var analyzing = Stopwatch.StartNew();
+    await Exec(conn, "VACUUM ANALYZE stock", ct);
+    var rows = (long)workload.LocationIds.Length * workload.Items;
+    Console.WriteLine($"COPY          : {rows:N0} rows in {copySeconds:0.0} s ({rows / copySeconds:N0} rows/s), then VACUUM ANALYZE {analyzing.Elapsed.TotalSeconds:0.0} s");
+
+    const string sql = """
+        SELECT item_id, sum(on_hand - reserved - quarantined)::bigint AS usable, sum(daily_consumption) AS daily, count(*) AS locations
+        FROM stock GROUP BY item_id
+        """;
+    Dictionary<string, (long Usable, double Daily, long Locations)> totals = [];
+    var ms = new List<double>();
+    for (var k = 0; k <= o.PostgresRuns; k++) // the first run warms the cache and is not counted
+    {
+        var clock = Stopwatch.StartNew();
+        totals = [];
+        await using (var cmd = new NpgsqlCommand(sql, conn))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) totals[reader.GetString(0)] = (reader.GetInt64(1), reader.GetDouble(2), reader.GetInt64(3));
+        }
+        if (k > 0) ms.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    var pg = Stats.Of(ms);
+    Console.WriteLine($"GROUP BY item : {totals.Count:N0} rows: {pg}");
+
+    // The same national totals? A sample of items spread over the catalog, against the server's converged figures.
+    var sample = Enumerable.Range(0, 50).Select(k => k * workload.Items / 50).Distinct().Select(j => workload.ItemIds[j]).ToList();
+    var byKey = server.Rows.ToDictionary(r => r.Key, StringComparer.Ordinal);
+    var mismatches = sample.Where(id => !totals.TryGetValue(id, out var t) || !byKey.TryGetValue(id, out var r)
+        || t.Usable != r.Usable || t.Locations != r.Locations || Math.Abs(t.Daily - r.DailyConsumption) > 1e-6 * Math.Max(1, t.Daily)).ToList();
+    Console.WriteLine($"same totals   : {(mismatches.Count == 0 ? "OK" : "MISMATCH")} ({sample.Count} items compared: usable, daily consumption, locations)" +
+                      (mismatches.Count > 0 ? $"; differ: {string.Join(", ", mismatches.Take(5))}" : ""));
+    Console.WriteLine();
+    Console.WriteLine("                      p50 ms     p99 ms     max ms");
+    Console.WriteLine($"Supply GetCoverage  {coverage.P50,9:N1}  {coverage.P99,9:N1}  {coverage.Max,9:N1}   (nation, all items, over gRPC)");
+    Console.WriteLine($"PostgreSQL GROUP BY {pg.P50,9:N1}  {pg.P99,9:N1}  {pg.Max,9:N1}   (the same national totals, {rows:N0} rows)");
+    Console.WriteLine($"ratio PostgreSQL / Supply: p50 {pg.P50 / coverage.P50:N1}x, p99 {pg.P99 / coverage.P99:N1}x");
+}
+
+static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
+{
+    await using var cmd = new NpgsqlCommand(sql, conn);
+    await cmd.ExecuteNonQueryAsync(ct);
+}
+
+static long Available(int round, int variant, int item)
+{
+    var onHand = Workload.OnHand(round, variant, item);
+    return onHand - Workload.Reserved(onHand, item) - Workload.Quarantined(item);
+}
+
+// A nation-wide mass-casualty scenario (JSON scenario file, docs/scenarios): casualties in all 21 regions, region 01
+// hit hard enough that its own stock runs out and the other tiers are used; one inline profile using the first N items.
+static string ScenarioDocument(Workload workload, int items, int horizon)
+{
+    string[] categories = ["T1", "T2", "T3", "Burns"];
+    var profile = categories.Select((name, c) => (name, uses: Enumerable.Range(0, items).Where(k => k % categories.Length == c)
+            .Select(k => new Dictionary<string, object> { ["item"] = workload.ItemIds[k], ["per_casualty_per_day"] = 0.1 * (1 + k % 5) }).ToList()))
+        .ToDictionary(x => x.name, x => (object)x.uses);
+    var regions = Workload.RegionCodes.Select((code, q) => new Dictionary<string, object>
+    {
+        ["region"] = code,
+        ["casualties"] = code == "01"
+            ? new Dictionary<string, int> { ["T1"] = 60_000, ["T2"] = 30_000, ["T3"] = 30_000, ["Burns"] = 10_000 }
+            : new Dictionary<string, int> { ["T1"] = 50 + 10 * q, ["T2"] = 100, ["T3"] = 200, ["Burns"] = 20 },
+        ["arrival_day"] = q % 3,
+    }).ToList();
+    return JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["id"] = "coverage-bench-nation",
+        ["name"] = "Benchmark: nation-wide mass-casualty event",
+        ["start"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["horizon_days"] = horizon,
+        ["reserve_days"] = 3,
+        ["profiles"] = new[] { new Dictionary<string, object> { ["id"] = "bench", ["name"] = $"{items} items", ["categories"] = profile } },
+        ["regions"] = regions,
+    });
+}
+
+static string Bar(bool met) => met ? "MET" : "NOT MET";
+
+static string Mb(long? kb) => kb is { } k ? $"{k / 1024.0:N0} MB" : "-";
+
+static string LoadAverage()
+{
+    try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+    catch (IOException) { return "-"; }
+}
+
+static async Task WaitUntilServingAsync(GrpcChannel channel, TimeSpan timeout, CancellationToken ct)
+{
+    var health = new Health.HealthClient(channel);
+    var clock = Stopwatch.StartNew();
+    while (true)
+    {
+        try
+        {
+            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
+            if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return;
+        }
+        catch (RpcException) when (clock.Elapsed < timeout) { }
+        if (clock.Elapsed >= timeout) throw new TimeoutException("the server did not report SERVING");
+        await Task.Delay(200, ct);
+    }
+}
+
+/// <summary>CPU used during a phase by the server, this benchmark and everything else (the machine is shared), in % of one core.</summary>
+internal sealed class CpuWindow(int serverPid)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ProcStats.MachineCpu? _machine = ProcStats.Machine();
+    private readonly double? _server = ProcStats.CpuSeconds(serverPid);
+    private readonly double _self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    public override string ToString()
+    {
+        var span = _clock.Elapsed.TotalSeconds;
+        var server = ProcStats.CpuSeconds(serverPid) - _server ?? 0;
+        var self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _self;
+        if (ProcStats.Machine() is not { } m1 || _machine is not { } m0 || span <= 0) return "";
+        var busy = (m1 - m0).Busy;
+        return $"[CPU: server {100 * server / span:0}%, benchmark {100 * self / span:0}%, others {100 * Math.Max(0, busy - server - self) / span:0}% of {Environment.ProcessorCount * 100}%]";
+    }
+}
+
+/// <summary>Percentiles (nearest rank) of a set of timings in milliseconds.</summary>
+internal sealed record Stats(int Count, double P50, double P99, double Max, double Mean)
+{
+    public static Stats Of(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        double P(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new Stats(sorted.Length, P(0.50), P(0.99), sorted[^1], sorted.Average());
+    }
+
+    public override string ToString() => $"p50 {P50:N1} ms, p99 {P99:N1} ms, max {Max:N1} ms, mean {Mean:N1} ms (n = {Count})";
+}

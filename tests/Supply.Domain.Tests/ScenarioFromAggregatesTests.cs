@@ -1,0 +1,117 @@
+using CsCheck;
+using Supply.Domain.Aggregation;
+using Supply.Domain.Catalog;
+using Supply.Domain.Coverage;
+using Supply.Domain.Demo;
+using Supply.Domain.Scenarios;
+using Supply.Domain.Stock;
+using static Supply.Domain.Tests.PropertyRunner;
+using static Supply.Domain.Tests.ScenarioTestData;
+using JsonText = System.Text.Json.JsonSerializer;
+
+namespace Supply.Domain.Tests;
+
+/// <summary>
+/// A live scenario reads its stock from the region aggregates (what locations publish), not from every location:
+/// the result must be the one computed from the locations' own stock.
+/// </summary>
+public class ScenarioFromAggregatesTests
+{
+    private static readonly DateTimeOffset DemoNow = new(2025, 3, 14, 8, 0, 0, TimeSpan.Zero);
+
+    private static readonly Lazy<(DemoData Demo, CatalogBook Catalog, List<LocationLedger> Ledgers)> Demo = new(() =>
+    {
+        var demo = DemoDataset.Create(DemoNow);
+        var catalog = new CatalogBook();
+        catalog.RegisterItems(demo.Items);
+        catalog.RegisterLocations(demo.Locations);
+        var ledgers = demo.Locations.ToDictionary(l => l.Id, l => new LocationLedger { LocationId = l.Id });
+        foreach (var report in demo.Reports) ledgers[report.LocationId].Apply(report, catalog, demo.Now);
+        return (demo, catalog, ledgers.Values.ToList());
+    });
+
+    private static string J<T>(T value) => JsonText.Serialize(value);
+
+    private static string Docs(string relative) => File.ReadAllText(Path.Combine(RepoRoot(), "docs", "scenarios", relative));
+
+    public static TheoryData<string, int> ExamplesAndPublicationOffsets()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "docs", "scenarios", "examples"), "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var offset in new[] { 0, -20, 40 }) // published on the start date, before it (lots expire meanwhile), after it
+            data.Add(Path.GetFileName(file), offset);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ExamplesAndPublicationOffsets))]
+    public void Every_example_gives_the_same_result_from_the_region_aggregates_as_from_the_locations(string file, int publishedDaysFromStart)
+    {
+        var doc = ScenarioFile.Parse(Docs(Path.Combine("examples", file)));
+        var (demo, catalog, ledgers) = Demo.Value;
+        var scenario = doc.Scenario;
+
+        var fromLocations = ScenarioEngine.Run(ScenarioInput.FromStock(scenario, demo.Locations, demo.Items, ledgers.Select(l => l.View()), doc.Reductions));
+
+        // What each region aggregate holds: the published totals of its locations, usable computed on the publication date.
+        var publishedOn = scenario.Start.AddDays(publishedDaysFromStart);
+        var needed = ScenarioInput.ItemsNeeded(scenario, demo.Items);
+        var query = new ScenarioStockQuery(scenario.Start, needed);
+        var byRegion = ledgers.Select(l => Aggregates.TotalsOf(l, catalog, publishedOn)!).GroupBy(t => t.RegionCode);
+        var stock = byRegion.SelectMany(region => Aggregates.ScenarioStockOf(region, query));
+        var fromAggregates = ScenarioEngine.Run(ScenarioInput.FromUsable(scenario, demo.Locations, demo.Items, stock, doc.Reductions));
+
+        Assert.True(fromLocations.Transfers.Count > 0, "the example should move stock");
+        Assert.Equal(J(fromLocations.Totals), J(fromAggregates.Totals));
+        Assert.Equal(J(fromLocations.Lines), J(fromAggregates.Lines));
+        Assert.Equal(J(fromLocations.Transfers), J(fromAggregates.Transfers));
+        // Only the items the scenario can touch are asked for; their ordinary-care lines are the same.
+        Assert.Equal(J(fromLocations.Ordinary.Where(o => needed.Contains(o.ItemId)).ToList()), J(fromAggregates.Ordinary));
+    }
+
+    [Fact]
+    public void Usable_stock_recomputed_from_published_expiries_equals_usable_stock_from_the_lots()
+    {
+        var (_, catalog, ledgers) = Demo.Value;
+        var published = ledgers.Select(l => Aggregates.TotalsOf(l, catalog, DateOnly.FromDateTime(DemoNow.UtcDateTime))!).ToList();
+        var lotted = 0;
+        foreach (var days in new[] { -30, 0, 1, 45, 200, 800 })
+        {
+            var date = DateOnly.FromDateTime(DemoNow.UtcDateTime).AddDays(days);
+            var expected = ledgers.Select(l => ScenarioStock.Of(l.View(), date)).OrderBy(s => s.LocationId, StringComparer.Ordinal).ToList();
+            var actual = Aggregates.ScenarioStockOf(published, new ScenarioStockQuery(date, null));
+            Assert.Equal(J(expected), J(actual));
+            lotted = ledgers.Sum(l => l.CurrentStock().Count(s => s.Lots.Count > 0));
+        }
+        Assert.True(lotted > 0, "the demo data should hold lots");
+    }
+
+    [Fact]
+    public void Items_needed_are_the_named_items_and_every_item_of_the_named_groups()
+    {
+        Item I(string id, string group) => new(id, id, ItemCategory.Medicine, "piece", 1, group, Criticality.Standard);
+        var items = new[] { I("npl:1", "g"), I("npl:2", "g"), I("npl:3", ""), I("npl:4", "h"), I("npl:5", "") };
+        var scenario = Scenario(3, 0, Profile(Use("g", 1), Use("npl:5", 1)), Hit("01", 1));
+        Assert.Equal(["npl:1", "npl:2", "npl:5"], ScenarioInput.ItemsNeeded(scenario, items).Order(StringComparer.Ordinal));
+    }
+
+    private static readonly Gen<Lot[]> GenLots =
+        from count in Gen.Int[0, 6]
+        from offsets in Gen.Int[-5, 30].Array[count]
+        from quantities in Gen.Long[0, 40].Array[count]
+        select offsets.Select((o, i) => new Lot($"L{(i * 7) % 10}{i}", new DateOnly(2025, 3, 1).AddDays(o), quantities[i])).ToArray();
+
+    [Fact]
+    public void Lots_expiring_the_same_day_count_as_one_whatever_their_numbers() =>
+        ForAll(Gen.Select(GenLots, Gen.Long[0, 200], Gen.Long[0, 80], Gen.OneOf(0.0, 0.4, 3.0)), x =>
+        {
+            var (lots, onHand, reserved, rate) = x;
+            var day = new DateOnly(2025, 3, 1);
+            // Renumber in reverse and split every lot in two with the same expiry: nothing may change.
+            var split = lots.Reverse().SelectMany((l, i) => new[] { new Lot($"Z{i}a", l.ExpiresOn, l.Quantity / 2), new Lot($"A{i}b", l.ExpiresOn, l.Quantity - l.Quantity / 2) })
+                .ToArray();
+            Assert.Equal(UsableStock.Of(onHand, reserved, 0, lots, rate, day), UsableStock.Of(onHand, reserved, 0, split, rate, day));
+            Assert.Equal(UsableStock.Of(onHand, reserved, 0, lots, rate, day),
+                UsableStock.Of(onHand, reserved, 0, ExpiringQuantity.Of(lots), rate, day));
+        }, salt: 4711);
+}

@@ -110,7 +110,10 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.True(exit == 0, err);
         Assert.Contains("current national stock", output);
         Assert.Contains("demand", output);
-        (exit, output, _) = await Supply("coverage", "--level", "region", "--item", "ppe:ffp2");
+        // Coverage comes from the aggregates, which follow the locations within a second or two: wait for them (bounded).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do (exit, output, _) = await Supply("coverage", "--level", "region", "--item", "ppe:ffp2");
+        while (exit == 0 && !output.Contains("ppe:ffp2", StringComparison.Ordinal) && DateTime.UtcNow < deadline && await Pause());
         Assert.Equal(0, exit);
         Assert.Contains("ppe:ffp2", output);
         (exit, output, _) = await Supply("alerts", "--days", "1000");
@@ -119,6 +122,12 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         (exit, output, _) = await Supply("shortages", "list");
         Assert.Equal(0, exit);
         Assert.Contains("ITEM", output);
+    }
+
+    private static async Task<bool> Pause()
+    {
+        await Task.Delay(200);
+        return true;
     }
 
     private string Write(string name, string content)

@@ -168,6 +168,16 @@ async Task<int> RunAsync()
         Console.WriteLine($"converged     : {converging.Elapsed.TotalSeconds:0.0} s after the last ack; server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}, " +
                           $"peak {Mb(ProcStats.StatusKb(server.Pid, "VmHWM"))}");
 
+        // ---- settle: the aggregates store their (large) states one at a time after a load; measure the steady state ----
+        var settling = Stopwatch.StartNew();
+        while (settling.Elapsed < TimeSpan.FromSeconds(180))
+        {
+            var before = ProcStats.CpuSeconds(server.Pid) ?? 0;
+            await Task.Delay(2000, ct);
+            if ((ProcStats.CpuSeconds(server.Pid) ?? 0) - before < 0.4) break; // under 20% of one core
+        }
+        Console.WriteLine($"settled       : server quiet (< 20% of a core over 2 s) after {settling.Elapsed.TotalSeconds:0} s more");
+
         // ---- national coverage ----
         cpu = new CpuWindow(server.Pid);
         var coverageMs = new List<double>();

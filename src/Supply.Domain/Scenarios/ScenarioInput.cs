@@ -18,11 +18,11 @@ public sealed record SourceLocation(string LocationId, string RegionCode, string
     public bool IsRegional => Kind is not (LocationKind.NationalStockpile or LocationKind.Supplier);
 }
 
-/// <summary>Usable units of an item at a location when the scenario starts.</summary>
-public sealed record StockAvailable(string LocationId, string ItemId, long Quantity);
+/// <summary>Usable units of an item at a location when the scenario starts (a struct: a nation has a million of them).</summary>
+public readonly record struct StockAvailable(string LocationId, string ItemId, long Quantity);
 
 /// <summary>One item at one location as a scenario starts: usable units on the start date and the reported daily consumption.</summary>
-public sealed record ScenarioStockLine(string ItemId, long Usable, double DailyConsumption);
+public readonly record struct ScenarioStockLine(string ItemId, long Usable, double DailyConsumption);
 
 /// <summary>A location's stock as a scenario needs it (lines in the location's item order).</summary>
 public sealed record ScenarioStock(string LocationId, IReadOnlyList<ScenarioStockLine> Lines)
@@ -73,23 +73,24 @@ public sealed record ScenarioInput(
             .ToList();
         var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
         var available = new List<StockAvailable>();
-        // Summed per key in location order (the same floating-point result every time); sorted once at the end.
-        var ordinary = new Dictionary<(string Region, string Item), double>();
+        // Summed per region and item in location order (the same floating-point result every time); sorted once at the end.
+        var ordinary = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         foreach (var location in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
         {
             if (!byId.TryGetValue(location.LocationId, out var source)) continue;
+            Dictionary<string, double>? regional = null;
+            if (source.IsRegional && !ordinary.TryGetValue(source.RegionCode, out regional))
+                ordinary[source.RegionCode] = regional = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var line in location.Lines)
             {
                 if (line.Usable > 0) available.Add(new StockAvailable(location.LocationId, line.ItemId, line.Usable));
-                if (source.IsRegional && line.DailyConsumption > 0)
-                {
-                    ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(ordinary, (source.RegionCode, line.ItemId), out _);
-                    sum += line.DailyConsumption;
-                }
+                if (regional is not null && line.DailyConsumption > 0)
+                    CollectionsMarshal.GetValueRefOrAddDefault(regional, line.ItemId, out _) += line.DailyConsumption;
             }
         }
         return new ScenarioInput(scenario, sources, available,
-            ordinary.OrderBy(kv => kv.Key).Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
+            ordinary.SelectMany(r => r.Value.Select(i => (Key: (Region: r.Key, Item: i.Key), Sum: i.Value))).OrderBy(x => x.Key)
+                .Select(x => new OrdinaryConsumption(x.Key.Region, x.Key.Item, x.Sum)).ToList(),
             items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
             reductions?.ToList() ?? []);
     }

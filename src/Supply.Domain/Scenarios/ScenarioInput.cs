@@ -131,18 +131,29 @@ public sealed record ScenarioInput(
             if (v.Items.Count >= Limits.MaxViolations) break;
         }
 
-        var stockKeys = new HashSet<(string, string)>(Stock.Count);
-        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid); a nation repeats ids a lot
+        // A nation-wide input has a million stock entries, grouped by location: look a location up once per run of its
+        // entries, check each item id once, and build field paths only for a violation.
+        var itemsAt = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid)
+        string? lastLocation = null;
+        HashSet<string>? seenHere = null;
+        var known = false;
         for (var i = 0; i < Stock.Count && v.Items.Count < Limits.MaxViolations; i++)
         {
             var s = Stock[i];
-            // Paths are built only for a violation: a nation-wide input has a million stock entries.
-            if (!locations.ContainsKey(s.LocationId)) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
-            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var seen);
-            if (!seen) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
+            if (seenHere is null || !string.Equals(s.LocationId, lastLocation, StringComparison.Ordinal))
+            {
+                lastLocation = s.LocationId;
+                known = locations.ContainsKey(s.LocationId);
+                ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(itemsAt, s.LocationId, out _);
+                seenHere = set ??= new HashSet<string>(StringComparer.Ordinal);
+            }
+            if (!known) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
+            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var checkedBefore);
+            if (!checkedBefore) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
             if (why is not null) v.Add($"stock[{i}].item", why);
             if (s.Quantity is < 0 or > Limits.MaxQuantity) v.Add($"stock[{i}].quantity", "must be a whole number, not negative");
-            if (!stockKeys.Add((s.LocationId, s.ItemId))) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
+            if (!seenHere.Add(s.ItemId)) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
         }
 
         var ordinaryKeys = new HashSet<(string, string)>();

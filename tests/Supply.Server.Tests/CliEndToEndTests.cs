@@ -110,7 +110,14 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.True(exit == 0, err);
         Assert.Contains("current national stock", output);
         Assert.Contains("demand", output);
-        (exit, output, _) = await Supply("coverage", "--level", "region", "--item", "ppe:ffp2");
+        // Region and national coverage read the aggregates, which reach the demo's reports within about a second.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            (exit, output, _) = await Supply("coverage", "--level", "region", "--item", "ppe:ffp2");
+            if (exit != 0 || output.Contains("ppe:ffp2", StringComparison.Ordinal) || DateTime.UtcNow > deadline) break;
+            await Task.Delay(200);
+        }
         Assert.Equal(0, exit);
         Assert.Contains("ppe:ffp2", output);
         (exit, output, _) = await Supply("alerts", "--days", "1000");

@@ -135,13 +135,9 @@ async Task<int> RunAsync()
         // For this data set usable = on hand - reserved - quarantined: lots (20-50 units) sit within on hand, expire in 2027-28
         // and are consumed long before (1.5-7.5 a day), and withheld stock fits in the unlotted part.
         var expected = new long[o.Items];
-        var daily = new double[o.Items];
         for (var i = 0; i < o.Locations; i++)
-        for (var j = 0; j < o.Items; j++)
-        {
-            expected[j] += Available(0, Workload.VariantOf(i), j);
-            daily[j] += Workload.AverageDailyConsumption(j);
-        }
+            for (var j = 0; j < o.Items; j++)
+                expected[j] += Available(0, Workload.VariantOf(i), j);
         var query = new Supply.Contracts.V1.Coverage.CoverageClient(channels[0]);
         var national = new GetCoverageRequest { Level = CoverageLevel.Nation };
         var converging = Stopwatch.StartNew();
@@ -234,7 +230,9 @@ async Task<int> RunAsync()
             expected[j] += now - old;
             var report = new StockReport
             {
-                ReportId = $"{workload.RunId}-lag-{k}", LocationId = workload.LocationIds[i], AsOf = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-1)),
+                ReportId = $"{workload.RunId}-lag-{k}",
+                LocationId = workload.LocationIds[i],
+                AsOf = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(-1)),
                 Snapshot = new Snapshot { Lines = { new SnapshotLine { ItemId = workload.ItemIds[j], OnHand = now, AverageDailyConsumption = Workload.AverageDailyConsumption(j) } } },
             };
             var ack = await reporting.SubmitReportAsync(report, auth.Reporter, DateTime.UtcNow.AddSeconds(30), ct);

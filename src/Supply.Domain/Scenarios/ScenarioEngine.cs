@@ -294,19 +294,21 @@ public static class ScenarioEngine
                     if (tier is SourceTier.OwnRegion or SourceTier.SameHealthcareRegion or SourceTier.OtherRegions)
                         (bestItem, bestHolder, bestLocation, bestGive) = BestRegional(line, tier, day);
                     else
-                    foreach (var item in line.Items)
                     {
-                        var holders = _holders[item];
-                        foreach (var h in TierHolders(item, line.RegionNumber, tier))
+                        foreach (var item in line.Items)
                         {
-                            var location = holders[h];
-                            if ((_locations[location].LeadTimeDays ?? tierLead) > day) continue;
-                            var give = Giveable(tier, item, h, location);
-                            // Most to give first; ties: location id, then item id (numbers follow id order).
-                            if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
-                                                    && (location < bestLocation || (location == bestLocation && item < bestItem))))
+                            var holders = _holders[item];
+                            foreach (var h in TierHolders(item, line.RegionNumber, tier))
                             {
-                                bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
+                                var location = holders[h];
+                                if ((_locations[location].LeadTimeDays ?? tierLead) > day) continue;
+                                var give = Giveable(tier, item, h, location);
+                                // Most to give first; ties: location id, then item id (numbers follow id order).
+                                if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
+                                                        && (location < bestLocation || (location == bestLocation && item < bestItem))))
+                                {
+                                    bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
+                                }
                             }
                         }
                     }

@@ -8,7 +8,7 @@ public sealed class BenchOptions
     public int Locations { get; private set; } = 2_000;
     public int Items { get; private set; } = 2_000;
     public int Streams { get; private set; } = 4;
-    public int Window { get; private set; } = 8;
+    public int Window { get; private set; } = 4;
     public int CoverageCalls { get; private set; } = 200;
     public int ScenarioRuns { get; private set; } = 5;
     public int ScenarioItems { get; private set; } = 500;
@@ -34,7 +34,7 @@ public sealed class BenchOptions
           --locations N        locations                                        (default 2000)
           --items N            items per location                               (default 2000)
           --streams N          concurrent StreamReports calls while loading     (default 4)
-          --window N           reports in flight per stream                     (default 8)
+          --window N           reports in flight per stream                     (default 4)
           --coverage-calls N   GetCoverage calls timed                          (default 200)
           --scenario-runs N    RunScenario calls timed                          (default 5)
           --scenario-items N   items the scenario's profile uses                (default 500)

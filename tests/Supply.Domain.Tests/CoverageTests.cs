@@ -146,6 +146,18 @@ public class CoverageTests
     }
 
     [Fact]
+    public void Fresh_data_stays_fresh_until_the_earliest_as_of_plus_the_window()
+    {
+        var window = TimeSpan.FromDays(2);
+        DateTimeOffset?[] asOfs = [Now.AddHours(-1), Now.AddDays(-1), Now.AddDays(-5), null];
+        var until = Staleness.FreshUntil(asOfs, window, Now);
+        Assert.Equal(Now.AddDays(1), until); // the one reported a day ago turns stale first; the stale ones do not count
+        Assert.DoesNotContain(asOfs, a => !Staleness.IsStale(a, window, Now) && Staleness.IsStale(a, window, until!.Value));
+        Assert.Contains(asOfs, a => !Staleness.IsStale(a, window, Now) && Staleness.IsStale(a, window, until!.Value.AddTicks(1)));
+        Assert.Null(Staleness.FreshUntil([Now.AddDays(-3), null], window, Now));
+    }
+
+    [Fact]
     public void Stale_locations_can_be_read_from_location_views()
     {
         var views = new[]

@@ -38,8 +38,8 @@ public class ScenarioFromAggregatesTests
     {
         var data = new TheoryData<string, int>();
         foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "docs", "scenarios", "examples"), "*.yaml").Order(StringComparer.Ordinal))
-        foreach (var offset in new[] { 0, -20, 40 }) // published on the start date, before it (lots expire meanwhile), after it
-            data.Add(Path.GetFileName(file), offset);
+            foreach (var offset in new[] { 0, -20, 40 }) // published on the start date, before it (lots expire meanwhile), after it
+                data.Add(Path.GetFileName(file), offset);
         return data;
     }
 

@@ -50,7 +50,7 @@ public class ScenarioProperties
     private static Gen<StockAvailable[]> GenStock(SourceLocation[] locations) =>
         from quantities in Gen.Long[0, 40].Array[locations.Length * Items.Length]
         from present in Gen.Int[0, 2].Array[locations.Length * Items.Length]
-        select quantities.Select((q, i) => present[i] > 0 ? Has(locations[i / Items.Length].LocationId, Items[i % Items.Length].ItemId, q) : null)
+        select quantities.Select((q, i) => present[i] > 0 ? Has(locations[i / Items.Length].LocationId, Items[i % Items.Length].ItemId, q) : (StockAvailable?)null)
             .OfType<StockAvailable>().ToArray();
 
     private static readonly Gen<OrdinaryConsumption[]> GenOrdinary =

@@ -61,6 +61,21 @@ public sealed class CoverageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task National_coverage_follows_a_new_report_at_once_however_often_it_is_asked()
+    {
+        var request = new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = Ffp2 };
+        await CoverageWhen(request, r => r.Rows.Count == 1 && r.Rows[0].Usable == 1300);
+        Assert.Equal(1300, (await Client.GetCoverageAsync(request)).Rows.Single().Usable); // asked again: the same rows
+
+        await _server.Reporting.SubmitReportAsync(Snapshot(Stockholm, "s2", Now.AddMinutes(-30), Line(Ffp2, 2000, adc: 100)));
+        var after = await CoverageWhen(request, r => r.Rows.Count == 1 && r.Rows[0].Usable == 2300);
+        Assert.Equal((2300L, 110.0), (after.Rows[0].Usable, after.Rows[0].DailyConsumption));
+        Assert.Equal(300 / 2300.0, after.Rows[0].StaleShare, 6);
+        var regions = await Client.GetCoverageAsync(new GetCoverageRequest { Level = CoverageLevel.Region, ItemId = Ffp2 });
+        Assert.Equal(["01 2000", "09 300"], regions.Rows.Select(r => $"{r.Area} {r.Usable}"));
+    }
+
+    [Fact]
     public async Task Shortfalls_list_what_is_under_the_threshold_worst_first_and_stale_locations_are_named()
     {
         await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2 }, r => r.Rows.Count == 2);

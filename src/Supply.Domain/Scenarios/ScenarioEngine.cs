@@ -73,6 +73,9 @@ public static class ScenarioEngine
         /// <summary>Per (item, line region, tier): positions in <see cref="_holders"/> of that tier's sources, built when first needed.</summary>
         private readonly Dictionary<(int Item, int Region, SourceTier Tier), int[]> _tierHolders = [];
         private readonly Dictionary<int, SourceTier[]> _tierOf = [];    // per line region: the tier of every location
+        private readonly Dictionary<(int Item, int Region), OwnHolders> _own = [];
+        private readonly Dictionary<(int Region, int LineRegion), SourceTier?> _regionTier = [];
+        private readonly int[]?[] _ownSlot;                            // per item: each regional holder's place in its own region's list
         private readonly List<Transfer> _transfers = [];
         private readonly List<StockDraw> _draws = [];
 
@@ -103,6 +106,7 @@ public static class ScenarioEngine
                 (held[k] ??= []).Add((locationIndex[s.LocationId], s.Quantity));
             }
             _holders = new int[_items.Length][];
+            _ownSlot = new int[_items.Length][];
             _stock = new long[_items.Length][];
             _regionStock = new long[_regionIndex.Count * _items.Length];
             _reserve = new long[_regionIndex.Count * _items.Length];
@@ -190,20 +194,91 @@ public static class ScenarioEngine
         private long TakeOrdinary(int region, int item, long wanted, int day)
         {
             var left = wanted;
-            var own = TierHolders(item, region, SourceTier.OwnRegion); // exactly the regional holders of the region
-            var stock = _stock[item];
+            var own = Own(item, region); // exactly the regional holders of the region
             while (left > 0)
             {
-                var best = -1;
-                long bestStock = 0;
-                foreach (var h in own)
-                    if (stock[h] > bestStock) { best = h; bestStock = stock[h]; } // ties keep the first
-                if (best < 0) break;
-                var take = Math.Min(left, bestStock);
+                // The largest holding; ties: the first in location order.
+                var most = own.Stock.Max;
+                if (most <= 0) break;
+                var best = own.Positions[own.Stock.FirstAtLeast(most)];
+                var take = Math.Min(left, most);
                 Take(item, best, take, day, DrawKind.Ordinary);
                 left -= take;
             }
             return wanted - left;
+        }
+
+        /// <summary>
+        /// The best regional source of one tier for a line: every holder of a region gives min(stock, what its region holds
+        /// above its reserve), so a region's best is its first holder (location order) with the most stock, or its first with
+        /// at least that much above the reserve: found in the region's max tree, not by scanning its holders. Regions whose
+        /// locations fall in different tiers for the line (a split healthcare region) or that have per-location lead times
+        /// are scanned holder by holder. The best over regions and items: most to give, then location, then item, as the
+        /// rules say.
+        /// </summary>
+        private (int Item, int Holder, int Location, long Give) BestRegional(LineState line, SourceTier tier, int day)
+        {
+            int bestItem = -1, bestHolder = -1, bestLocation = -1;
+            long bestGive = 0;
+            var tierLead = _scenario.LeadTimes.For(tier);
+            var tiers = TiersFor(line.RegionNumber);
+            foreach (var item in line.Items)
+            {
+                var holders = _holders[item];
+                for (var region = 0; region < _regionIndex.Count; region++)
+                {
+                    var regionTier = RegionTier(region, line.RegionNumber);
+                    if (regionTier is { } t && t != tier) continue;
+                    var own = Own(item, region);
+                    if (own.Positions.Length == 0) continue;
+                    if (regionTier is null || own.LeadTimeOverrides)
+                    {
+                        foreach (var h in own.Positions)
+                        {
+                            var location = holders[h];
+                            if (tiers[location] != tier || (_locations[location].LeadTimeDays ?? tierLead) > day) continue;
+                            Consider(item, h, location, Giveable(tier, item, h, location));
+                        }
+                        continue;
+                    }
+                    if (tierLead > day) continue;
+                    var at = region * _items.Length + item;
+                    var above = _regionStock[at] - _reserve[at];
+                    var most = own.Stock.Max;
+                    if (above <= 0 || most <= 0) continue;
+                    var give = Math.Min(most, above);
+                    var first = own.Positions[own.Stock.FirstAtLeast(give)];
+                    Consider(item, first, holders[first], give);
+                }
+            }
+            return (bestItem, bestHolder, bestLocation, bestGive);
+
+            void Consider(int item, int h, int location, long give)
+            {
+                // Most to give first; ties: location id, then item id (numbers follow id order).
+                if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
+                                        && (location < bestLocation || (location == bestLocation && item < bestItem))))
+                {
+                    bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
+                }
+            }
+        }
+
+        /// <summary>The tier of every regional location of <paramref name="region"/> for lines of <paramref name="lineRegion"/>; null when they differ.</summary>
+        private SourceTier? RegionTier(int region, int lineRegion)
+        {
+            if (_regionTier.TryGetValue((region, lineRegion), out var known)) return known;
+            var tiers = TiersFor(lineRegion);
+            SourceTier? tier = null;
+            var mixed = false;
+            for (var l = 0; l < _locations.Length && !mixed; l++)
+            {
+                if (_locationRegion[l] != region || !_locations[l].IsRegional) continue;
+                if (tier is null) tier = tiers[l];
+                else mixed = tier != tiers[l];
+            }
+            // A region without regional locations has no holders: any tier will do.
+            return _regionTier[(region, lineRegion)] = mixed ? null : tier ?? SourceTier.OtherRegions;
         }
 
         private void Serve(LineState line, int day)
@@ -215,17 +290,26 @@ public static class ScenarioEngine
                 {
                     int bestItem = -1, bestHolder = -1, bestLocation = -1;
                     long bestGive = 0;
-                    foreach (var item in line.Items)
-                    foreach (var h in TierHolders(item, line.RegionNumber, tier))
+                    var tierLead = _scenario.LeadTimes.For(tier);
+                    if (tier is SourceTier.OwnRegion or SourceTier.SameHealthcareRegion or SourceTier.OtherRegions)
+                        (bestItem, bestHolder, bestLocation, bestGive) = BestRegional(line, tier, day);
+                    else
                     {
-                        var location = _holders[item][h];
-                        if (LeadTime(_locations[location], tier) > day) continue;
-                        var give = Giveable(item, h, location);
-                        // Most to give first; ties: location id, then item id (numbers follow id order).
-                        if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
-                                                && (location < bestLocation || (location == bestLocation && item < bestItem))))
+                        foreach (var item in line.Items)
                         {
-                            bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
+                            var holders = _holders[item];
+                            foreach (var h in TierHolders(item, line.RegionNumber, tier))
+                            {
+                                var location = holders[h];
+                                if ((_locations[location].LeadTimeDays ?? tierLead) > day) continue;
+                                var give = Giveable(tier, item, h, location);
+                                // Most to give first; ties: location id, then item id (numbers follow id order).
+                                if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
+                                                        && (location < bestLocation || (location == bestLocation && item < bestItem))))
+                                {
+                                    bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
+                                }
+                            }
                         }
                     }
                     if (bestHolder < 0) break;
@@ -256,6 +340,18 @@ public static class ScenarioEngine
             return _tierHolders[(item, region, tier)] = positions.ToArray();
         }
 
+        /// <summary>The own-region holders of (item, region) with a max tree over their stock, kept current by <see cref="Take"/>.</summary>
+        private OwnHolders Own(int item, int region)
+        {
+            if (_own.TryGetValue((item, region), out var own)) return own;
+            var positions = TierHolders(item, region, SourceTier.OwnRegion);
+            var slots = _ownSlot[item] ??= new int[_holders[item].Length];
+            for (var i = 0; i < positions.Length; i++) slots[positions[i]] = i;
+            own = new OwnHolders(positions, new MaxTree(positions.Select(h => _stock[item][h]).ToArray()),
+                positions.Any(h => _locations[_holders[item][h]].LeadTimeDays is not null));
+            return _own[(item, region)] = own;
+        }
+
         private SourceTier[] TiersFor(int region)
         {
             if (_tierOf.TryGetValue(region, out var tiers)) return tiers;
@@ -272,17 +368,21 @@ public static class ScenarioEngine
 
         private int LeadTime(SourceLocation l, SourceTier tier) => l.LeadTimeDays ?? _scenario.LeadTimes.For(tier);
 
-        /// <summary>What a holder can give today without breaking its region's reserve or a delivery reduction.</summary>
-        private long Giveable(int item, int h, int location)
+        /// <summary>What a holder can give today without breaking its region's reserve or a delivery reduction (its tier says what kind it is).</summary>
+        private long Giveable(SourceTier tier, int item, int h, int location)
         {
             var stock = _stock[item][h];
             if (stock <= 0) return 0;
-            var kind = _locations[location].Kind;
-            if (kind == LocationKind.Supplier)
-                return _caps.TryGetValue(item, out var caps) && caps.Capped[h] ? Math.Min(stock, caps.Releasable[h]) : stock;
-            if (kind == LocationKind.NationalStockpile) return stock;
-            var at = _locationRegion[location] * _items.Length + item;
-            return Math.Max(0, Math.Min(stock, _regionStock[at] - _reserve[at]));
+            switch (tier)
+            {
+                case SourceTier.Suppliers:
+                    return _caps.TryGetValue(item, out var caps) && caps.Capped[h] ? Math.Min(stock, caps.Releasable[h]) : stock;
+                case SourceTier.NationalStockpile:
+                    return stock;
+                default:
+                    var at = _locationRegion[location] * _items.Length + item;
+                    return Math.Max(0, Math.Min(stock, _regionStock[at] - _reserve[at]));
+            }
         }
 
         /// <summary>
@@ -325,9 +425,49 @@ public static class ScenarioEngine
         {
             var location = _holders[item][h];
             _stock[item][h] -= quantity;
-            if (_locations[location].IsRegional) _regionStock[_locationRegion[location] * _items.Length + item] -= quantity;
+            if (_locations[location].IsRegional)
+            {
+                _regionStock[_locationRegion[location] * _items.Length + item] -= quantity;
+                if (_own.TryGetValue((item, _locationRegion[location]), out var own)) own.Stock.Set(_ownSlot[item]![h], _stock[item][h]);
+            }
             if (_caps.TryGetValue(item, out var caps) && caps.Capped[h]) caps.Releasable[h] -= quantity;
             if (_options.RecordDraws) _draws.Add(new StockDraw(day, kind, _locations[location].LocationId, _items[item], quantity));
+        }
+    }
+
+    private sealed record OwnHolders(int[] Positions, MaxTree Stock, bool LeadTimeOverrides);
+
+    /// <summary>A max segment tree: the largest value, and the first index holding at least a value, in O(log n).</summary>
+    private sealed class MaxTree
+    {
+        private readonly long[] _tree;
+        private readonly int _leaves;
+
+        public MaxTree(long[] values)
+        {
+            _leaves = 1;
+            while (_leaves < values.Length) _leaves <<= 1;
+            _tree = new long[2 * _leaves];
+            Array.Fill(_tree, long.MinValue);
+            values.CopyTo(_tree, _leaves);
+            for (var i = _leaves - 1; i >= 1; i--) _tree[i] = Math.Max(_tree[2 * i], _tree[2 * i + 1]);
+        }
+
+        public long Max => _tree[1];
+
+        public void Set(int index, long value)
+        {
+            var i = index + _leaves;
+            _tree[i] = value;
+            for (i >>= 1; i >= 1; i >>= 1) _tree[i] = Math.Max(_tree[2 * i], _tree[2 * i + 1]);
+        }
+
+        /// <summary>The first index whose value is at least <paramref name="value"/>; the caller knows one exists (value ≤ Max).</summary>
+        public int FirstAtLeast(long value)
+        {
+            var i = 1;
+            while (i < _leaves) i = _tree[2 * i] >= value ? 2 * i : 2 * i + 1;
+            return i - _leaves;
         }
     }
 

@@ -18,11 +18,11 @@ public sealed record SourceLocation(string LocationId, string RegionCode, string
     public bool IsRegional => Kind is not (LocationKind.NationalStockpile or LocationKind.Supplier);
 }
 
-/// <summary>Usable units of an item at a location when the scenario starts.</summary>
-public sealed record StockAvailable(string LocationId, string ItemId, long Quantity);
+/// <summary>Usable units of an item at a location when the scenario starts (a struct: a nation has a million of them).</summary>
+public readonly record struct StockAvailable(string LocationId, string ItemId, long Quantity);
 
 /// <summary>One item at one location as a scenario starts: usable units on the start date and the reported daily consumption.</summary>
-public sealed record ScenarioStockLine(string ItemId, long Usable, double DailyConsumption);
+public readonly record struct ScenarioStockLine(string ItemId, long Usable, double DailyConsumption);
 
 /// <summary>A location's stock as a scenario needs it (lines in the location's item order).</summary>
 public sealed record ScenarioStock(string LocationId, IReadOnlyList<ScenarioStockLine> Lines)
@@ -73,23 +73,24 @@ public sealed record ScenarioInput(
             .ToList();
         var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
         var available = new List<StockAvailable>();
-        // Summed per key in location order (the same floating-point result every time); sorted once at the end.
-        var ordinary = new Dictionary<(string Region, string Item), double>();
+        // Summed per region and item in location order (the same floating-point result every time); sorted once at the end.
+        var ordinary = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         foreach (var location in stock.OrderBy(v => v.LocationId, StringComparer.Ordinal))
         {
             if (!byId.TryGetValue(location.LocationId, out var source)) continue;
+            Dictionary<string, double>? regional = null;
+            if (source.IsRegional && !ordinary.TryGetValue(source.RegionCode, out regional))
+                ordinary[source.RegionCode] = regional = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var line in location.Lines)
             {
                 if (line.Usable > 0) available.Add(new StockAvailable(location.LocationId, line.ItemId, line.Usable));
-                if (source.IsRegional && line.DailyConsumption > 0)
-                {
-                    ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(ordinary, (source.RegionCode, line.ItemId), out _);
-                    sum += line.DailyConsumption;
-                }
+                if (regional is not null && line.DailyConsumption > 0)
+                    CollectionsMarshal.GetValueRefOrAddDefault(regional, line.ItemId, out _) += line.DailyConsumption;
             }
         }
         return new ScenarioInput(scenario, sources, available,
-            ordinary.OrderBy(kv => kv.Key).Select(kv => new OrdinaryConsumption(kv.Key.Region, kv.Key.Item, kv.Value)).ToList(),
+            ordinary.SelectMany(r => r.Value.Select(i => (Key: (Region: r.Key, Item: i.Key), Sum: i.Value))).OrderBy(x => x.Key)
+                .Select(x => new OrdinaryConsumption(x.Key.Region, x.Key.Item, x.Sum)).ToList(),
             items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
             reductions?.ToList() ?? []);
     }
@@ -130,18 +131,29 @@ public sealed record ScenarioInput(
             if (v.Items.Count >= Limits.MaxViolations) break;
         }
 
-        var stockKeys = new HashSet<(string, string)>(Stock.Count);
-        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid); a nation repeats ids a lot
+        // A nation-wide input has a million stock entries, grouped by location: look a location up once per run of its
+        // entries, check each item id once, and build field paths only for a violation.
+        var itemsAt = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid)
+        string? lastLocation = null;
+        HashSet<string>? seenHere = null;
+        var known = false;
         for (var i = 0; i < Stock.Count && v.Items.Count < Limits.MaxViolations; i++)
         {
             var s = Stock[i];
-            // Paths are built only for a violation: a nation-wide input has a million stock entries.
-            if (!locations.ContainsKey(s.LocationId)) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
-            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var seen);
-            if (!seen) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
+            if (seenHere is null || !string.Equals(s.LocationId, lastLocation, StringComparison.Ordinal))
+            {
+                lastLocation = s.LocationId;
+                known = locations.ContainsKey(s.LocationId);
+                ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(itemsAt, s.LocationId, out _);
+                seenHere = set ??= new HashSet<string>(StringComparer.Ordinal);
+            }
+            if (!known) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
+            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var checkedBefore);
+            if (!checkedBefore) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
             if (why is not null) v.Add($"stock[{i}].item", why);
             if (s.Quantity is < 0 or > Limits.MaxQuantity) v.Add($"stock[{i}].quantity", "must be a whole number, not negative");
-            if (!stockKeys.Add((s.LocationId, s.ItemId))) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
+            if (!seenHere.Add(s.ItemId)) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
         }
 
         var ordinaryKeys = new HashSet<(string, string)>();

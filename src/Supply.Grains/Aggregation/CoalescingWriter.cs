@@ -26,6 +26,13 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
     /// </summary>
     public const int CostFactor = 20;
 
+    /// <summary>
+    /// One aggregate state write at a time per silo: every aggregate's whole state goes through the same storage (one
+    /// SQLite writer) as the locations' reports, and 21 regions of tens of MB each, written at once, would stall the
+    /// reports behind them. Queued one by one, reports get their commits in between.
+    /// </summary>
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     /// <summary>The cost-based wait never exceeds this (a publication waits for its region's write).</summary>
     public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(15);
 
@@ -50,6 +57,7 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
                 var interval = TimeSpan.FromTicks(Math.Max(minInterval.Ticks, Math.Min(MaxInterval.Ticks, CostFactor * _lastDuration.Ticks)));
                 if (_lastStart != 0 && interval - time.GetElapsedTime(_lastStart) is { Ticks: > 0 } wait)
                     await Task.Delay(wait, time); // more changes ride along meanwhile
+                await OneAtATime.WaitAsync(); // more changes ride along meanwhile; the snapshot is taken after it
                 var batch = _inFlight = _next!;
                 _next = null; // changes from here on need the next write
                 _lastStart = time.GetTimestamp();
@@ -65,6 +73,7 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
                 }
                 finally
                 {
+                    OneAtATime.Release();
                     _inFlight = null;
                 }
             }

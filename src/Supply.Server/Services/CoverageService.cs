@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -46,9 +47,13 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
             var (at, rows) = await national.RowsAsync(cacheKey, level, filter,
                 row => subject == CoverageSubject.SubstitutionGroup || KeepItem(row.Key, row.SubstitutionGroup.Length > 0 ? row.SubstitutionGroup : row.Key),
                 Keep);
-            response.ComputedAt = Timestamp.FromDateTimeOffset(at);
-            response.Rows.AddRange(rows.Select(ToContract));
-            return response;
+            // Reused rows (a dashboard polling the nation) reuse their message too: nothing changes a sent response.
+            return Responses.GetValue(rows, r =>
+            {
+                var built = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
+                built.Rows.AddRange(r.Select(ToContract));
+                return built;
+            });
         }
         var snapshot = await source.SnapshotAsync(context.CancellationToken);
         var cells = snapshot.Cells.Where(Keep);
@@ -56,6 +61,8 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         response.Rows.AddRange(CoverageRollup.Rows(cells, level, subject).Select(ToContract));
         return response;
     }
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<D.CoverageRow>, GetCoverageResponse> Responses = new();
 
     public override async Task<ListShortfallsResponse> ListShortfalls(ListShortfallsRequest request, ServerCallContext context)
     {

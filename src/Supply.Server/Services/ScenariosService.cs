@@ -68,9 +68,11 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache) :
             if (l.FirstDayShort is { } day) line.FirstDayShort = day;
             return line;
         }));
+        var dates = new Dictionary<DateOnly, string>(); // a nation's plan has 100,000s of transfers over a few weeks
         response.Transfers.AddRange(r.Transfers.Select(t => new Contracts.V1.Transfer
         {
-            Day = t.Day, Date = t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DispatchDay = t.DispatchDay,
+            Day = t.Day, DispatchDay = t.DispatchDay,
+            Date = dates.TryGetValue(t.Date, out var date) ? date : dates[t.Date] = t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             FromLocationId = t.FromLocationId, FromRegion = t.FromRegion, ToRegion = t.ToRegion, ItemId = t.ItemId, Quantity = t.Quantity,
             Tier = t.Tier switch
             {

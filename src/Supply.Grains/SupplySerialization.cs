@@ -1,17 +1,18 @@
 using Orleans.Serialization;
+using Supply.Domain.Aggregation;
 using Supply.Domain.Stock;
 
 namespace Supply.Grains;
 
 public static class SupplySerialization
 {
-    /// <summary>Domain types with Orleans surrogates (Stock/LedgerSurrogates.cs): binary, not JSON.</summary>
+    /// <summary>Domain types with Orleans surrogates (Stock/LedgerSurrogates.cs, Aggregation/LocationTotalsSurrogate.cs): binary, not JSON.</summary>
     private static readonly HashSet<Type> Surrogated =
-        [typeof(LocationLedger), typeof(MovementEntry), typeof(ReportReceipt)];
+        [typeof(LocationLedger), typeof(MovementEntry), typeof(ReportReceipt), typeof(LocationTotals)];
 
     /// <summary>
     /// Domain types stay plain C# (no Orleans attributes); Orleans carries them with System.Text.Json,
-    /// except the location ledger's types, which are stored on every report and have binary surrogates.
+    /// except the location ledger and a location's totals, which are stored over and over and have binary surrogates.
     /// Register on every silo and client.
     /// </summary>
     public static ISerializerBuilder AddSupplyDomainTypes(this ISerializerBuilder builder) =>

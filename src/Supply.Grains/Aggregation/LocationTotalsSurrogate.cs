@@ -1,0 +1,101 @@
+using Supply.Domain.Aggregation;
+using Supply.Domain.Coverage;
+
+namespace Supply.Grains.Aggregation;
+
+// A location's totals are what region aggregates hold and rewrite: ~95 locations × 2,000 items in a large region.
+// As JSON that was tens of MB per write, serialized on the grain's own turn, so publications queued behind it.
+// Column by column in Orleans' binary format it is a fraction of the size and time (see Stock/LedgerSurrogates.cs
+// for the same idea on the location ledger). Field ids: add new ones, never reuse.
+
+[GenerateSerializer]
+public struct LocationTotalsSurrogate
+{
+    [Id(0)] public string LocationId;
+    [Id(1)] public string RegionCode;
+    [Id(2)] public string HealthcareRegion;
+    [Id(3)] public long Version;
+    [Id(4)] public DateTimeOffset? LastAsOf;
+    [Id(5)] public DateTimeOffset? LastReceivedAt;
+    [Id(6)] public int UsableOn; // DateOnly day number
+
+    [Id(10)] public string[] ItemIds;
+    [Id(11)] public string[] Groups;
+    [Id(12)] public long[] OnHand;
+    [Id(13)] public long[] Reserved;
+    [Id(14)] public long[] Quarantined;
+    [Id(15)] public long[] Available;
+    [Id(16)] public long[] Usable;
+    [Id(17)] public double[] DailyConsumption;
+    [Id(18)] public long[] Discrepancy;
+    [Id(19)] public long[] AsOfTicks; // UTC ticks; 0 = none
+    [Id(20)] public short[] AsOfOffsets;
+    // Expiries of all items in item order; ExpiryCounts[i] of them belong to item i.
+    [Id(21)] public int[] ExpiryCounts;
+    [Id(22)] public int[] ExpiresOn;
+    [Id(23)] public long[] ExpiringQuantities;
+}
+
+[RegisterConverter]
+public sealed class LocationTotalsConverter : IConverter<LocationTotals, LocationTotalsSurrogate>
+{
+    public LocationTotalsSurrogate ConvertToSurrogate(in LocationTotals value)
+    {
+        var n = value.Items.Count;
+        var expiries = 0;
+        foreach (var item in value.Items) expiries += item.Expiries.Count;
+        var s = new LocationTotalsSurrogate
+        {
+            LocationId = value.LocationId, RegionCode = value.RegionCode, HealthcareRegion = value.HealthcareRegion, Version = value.Version,
+            LastAsOf = value.LastAsOf, LastReceivedAt = value.LastReceivedAt, UsableOn = value.UsableOn.DayNumber,
+            ItemIds = new string[n], Groups = new string[n], OnHand = new long[n], Reserved = new long[n], Quarantined = new long[n],
+            Available = new long[n], Usable = new long[n], DailyConsumption = new double[n], Discrepancy = new long[n],
+            AsOfTicks = new long[n], AsOfOffsets = new short[n], ExpiryCounts = new int[n], ExpiresOn = new int[expiries],
+            ExpiringQuantities = new long[expiries],
+        };
+        var e = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var item = value.Items[i];
+            s.ItemIds[i] = item.ItemId;
+            s.Groups[i] = item.SubstitutionGroup;
+            s.OnHand[i] = item.OnHand;
+            s.Reserved[i] = item.Reserved;
+            s.Quarantined[i] = item.Quarantined;
+            s.Available[i] = item.Available;
+            s.Usable[i] = item.Usable;
+            s.DailyConsumption[i] = item.DailyConsumption;
+            s.Discrepancy[i] = item.Discrepancy;
+            if (item.AsOf is { } asOf)
+            {
+                s.AsOfTicks[i] = asOf.UtcTicks;
+                s.AsOfOffsets[i] = (short)asOf.TotalOffsetMinutes;
+            }
+            s.ExpiryCounts[i] = item.Expiries.Count;
+            foreach (var x in item.Expiries)
+            {
+                s.ExpiresOn[e] = x.ExpiresOn.DayNumber;
+                s.ExpiringQuantities[e++] = x.Quantity;
+            }
+        }
+        return s;
+    }
+
+    public LocationTotals ConvertFromSurrogate(in LocationTotalsSurrogate s)
+    {
+        var items = new LocationItemTotals[s.ItemIds.Length];
+        var e = 0;
+        for (var i = 0; i < items.Length; i++)
+        {
+            var expiries = s.ExpiryCounts[i] == 0 ? [] : new ExpiringQuantity[s.ExpiryCounts[i]];
+            for (var k = 0; k < expiries.Length; k++, e++)
+                expiries[k] = new ExpiringQuantity(DateOnly.FromDayNumber(s.ExpiresOn[e]), s.ExpiringQuantities[e]);
+            DateTimeOffset? asOf = s.AsOfTicks[i] == 0 ? null
+                : new DateTimeOffset(s.AsOfTicks[i], TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(s.AsOfOffsets[i]));
+            items[i] = new LocationItemTotals(s.ItemIds[i], s.Groups[i], s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
+                s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries);
+        }
+        return new LocationTotals(s.LocationId, s.RegionCode, s.HealthcareRegion, s.Version, s.LastAsOf, s.LastReceivedAt,
+            DateOnly.FromDayNumber(s.UsableOn), items);
+    }
+}

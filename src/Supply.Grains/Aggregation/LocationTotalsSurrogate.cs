@@ -66,11 +66,7 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             s.Usable[i] = item.Usable;
             s.DailyConsumption[i] = item.DailyConsumption;
             s.Discrepancy[i] = item.Discrepancy;
-            if (item.AsOf is { } asOf)
-            {
-                s.AsOfTicks[i] = asOf.UtcTicks;
-                s.AsOfOffsets[i] = (short)asOf.TotalOffsetMinutes;
-            }
+            if (item.AsOf is { } asOf) (s.AsOfTicks[i], s.AsOfOffsets[i]) = StoredTime.Split(asOf);
             s.ExpiryCounts[i] = item.Expiries.Count;
             foreach (var x in item.Expiries)
             {
@@ -90,8 +86,7 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             var expiries = s.ExpiryCounts[i] == 0 ? [] : new ExpiringQuantity[s.ExpiryCounts[i]];
             for (var k = 0; k < expiries.Length; k++, e++)
                 expiries[k] = new ExpiringQuantity(DateOnly.FromDayNumber(s.ExpiresOn[e]), s.ExpiringQuantities[e]);
-            DateTimeOffset? asOf = s.AsOfTicks[i] == 0 ? null
-                : new DateTimeOffset(s.AsOfTicks[i], TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(s.AsOfOffsets[i]));
+            DateTimeOffset? asOf = s.AsOfTicks[i] == 0 ? null : StoredTime.Join(s.AsOfTicks[i], s.AsOfOffsets[i]);
             items[i] = new LocationItemTotals(s.ItemIds[i], s.Groups[i], s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
                 s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries);
         }

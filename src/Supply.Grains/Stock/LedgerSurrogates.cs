@@ -76,7 +76,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
             if (item.Snapshot is { } snap)
             {
                 s.SnapshotReportIds[i] = snap.ReportId;
-                (s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]) = Split(snap.AsOf);
+                (s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]) = StoredTime.Split(snap.AsOf);
                 s.PhysicalCounts[i] = snap.PhysicalCount;
                 s.OnHand[i] = snap.OnHand;
                 s.Reserved[i] = snap.Reserved;
@@ -112,8 +112,8 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
         {
             s.ReceiptIds[k] = receipt.ReportId;
             s.ReceiptKinds[k] = (byte)receipt.Kind;
-            (s.ReceiptAsOfTicks[k], s.ReceiptAsOfOffsets[k]) = Split(receipt.AsOf);
-            (s.ReceiptReceivedTicks[k], s.ReceiptReceivedOffsets[k]) = Split(receipt.ReceivedAt);
+            (s.ReceiptAsOfTicks[k], s.ReceiptAsOfOffsets[k]) = StoredTime.Split(receipt.AsOf);
+            (s.ReceiptReceivedTicks[k], s.ReceiptReceivedOffsets[k]) = StoredTime.Split(receipt.ReceivedAt);
             s.ReceiptLines[k] = receipt.Lines;
             s.ReceiptOutcomes[k] = (byte)receipt.Outcome;
             s.ReceiptLinesApplied[k] = receipt.LinesApplied;
@@ -138,7 +138,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 var lots = s.LotCounts[i] == 0 ? [] : new Lot[s.LotCounts[i]];
                 for (var j = 0; j < lots.Length; j++, lot++)
                     lots[j] = new Lot(s.LotNumbers[lot], DateOnly.FromDayNumber(s.LotExpiresOn[lot]), s.LotQuantities[lot]);
-                item.Snapshot = new SnapshotEntry(reportId, Join(s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]), s.PhysicalCounts[i],
+                item.Snapshot = new SnapshotEntry(reportId, StoredTime.Join(s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]), s.PhysicalCounts[i],
                     s.OnHand[i], s.Reserved[i], s.Quarantined[i], lots, s.AverageDailyConsumption[i]);
             }
             item.Movements = new List<MovementEntry>(s.MovementCounts[i]);
@@ -148,15 +148,11 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
         ledger.Receipts.EnsureCapacity(s.ReceiptIds.Length);
         for (var k = 0; k < s.ReceiptIds.Length; k++)
             ledger.Receipts[s.ReceiptIds[k]] = new ReportReceipt(s.ReceiptIds[k], (ReportKind)s.ReceiptKinds[k],
-                Join(s.ReceiptAsOfTicks[k], s.ReceiptAsOfOffsets[k]), Join(s.ReceiptReceivedTicks[k], s.ReceiptReceivedOffsets[k]),
+                StoredTime.Join(s.ReceiptAsOfTicks[k], s.ReceiptAsOfOffsets[k]), StoredTime.Join(s.ReceiptReceivedTicks[k], s.ReceiptReceivedOffsets[k]),
                 s.ReceiptLines[k], (ReportOutcome)s.ReceiptOutcomes[k], s.ReceiptLinesApplied[k], s.ReceiptVersions[k]);
         return ledger;
     }
 
-    private static (long UtcTicks, short OffsetMinutes) Split(DateTimeOffset t) => (t.UtcTicks, (short)t.TotalOffsetMinutes);
-
-    private static DateTimeOffset Join(long utcTicks, short offsetMinutes) =>
-        new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
 }
 
 /// <summary>A movement (rare beside snapshots): one surrogate per entry is fine.</summary>

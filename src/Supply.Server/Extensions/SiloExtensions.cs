@@ -39,15 +39,20 @@ public static class SiloExtensions
             if (options.Cluster.Mode == SupplyOptions.ClusterMode.Cluster) Cluster(builder, silo, options);
             else SingleNode(silo, options);
 
-            // Orleans' default storage serializer is Newtonsoft JSON, several times slower than its own
-            // binary one; state is on the hot path of every report (BinaryGrainStorageSerializer says more).
-            silo.Services.AddOptions<SqliteGrainStorageOptions>(StorageNames.Default)
-                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
+            UseBinaryStateSerializer<SqliteGrainStorageOptions>(silo);
             silo.Services.AddSerializer(s => s.AddSupplyDomainTypes());
             silo.AddActivityPropagation();
         });
         return builder;
     }
+
+    /// <summary>
+    /// Orleans' default storage serializer is Newtonsoft JSON, several times slower than its own binary one; state is
+    /// on the hot path of every report (<see cref="BinaryGrainStorageSerializer"/> says more).
+    /// </summary>
+    private static void UseBinaryStateSerializer<TOptions>(ISiloBuilder silo) where TOptions : class, IStorageProviderSerializerOptions =>
+        silo.Services.AddOptions<TOptions>(StorageNames.Default)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
 
     private static void SingleNode(ISiloBuilder silo, SupplyOptions options)
     {
@@ -86,8 +91,7 @@ public static class SiloExtensions
             o.ConnectionString = azure;
             o.TableName = options.Storage.AzureTable.TableName;
         });
-        silo.Services.AddOptions<AzureTableGrainStorageOptions>(StorageNames.Default)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
+        UseBinaryStateSerializer<AzureTableGrainStorageOptions>(silo);
         silo.Services.AddSingleton(sp => new AzureTableAuditLog(azure, options.Storage.AzureTable.AuditTableName, sp.GetRequiredService<ILogger<AzureTableAuditLog>>()));
         silo.Services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AzureTableAuditLog>());
         silo.Services.AddHostedService(sp => sp.GetRequiredService<AzureTableAuditLog>());

@@ -60,6 +60,11 @@ public class ScenarioFromAggregatesTests
         var byRegion = ledgers.Select(l => Aggregates.TotalsOf(l, catalog, publishedOn)!).GroupBy(t => t.RegionCode);
         var stock = byRegion.SelectMany(region => Aggregates.ScenarioStockOf(region, query));
         var fromAggregates = ScenarioEngine.Run(ScenarioInput.FromUsable(scenario, demo.Locations, demo.Items, stock, doc.Reductions));
+        // What the server does: one table per region aggregate, straight into columns.
+        var tables = byRegion.Select(region => Aggregates.ScenarioStockTableOf(region.Key, region, query)).ToList();
+        var tablesInput = ScenarioInput.FromTables(scenario, demo.Locations, demo.Items, tables, doc.Reductions);
+        Assert.IsType<StockColumns>(tablesInput.Stock);
+        var fromTables = ScenarioEngine.Run(tablesInput);
 
         Assert.True(fromLocations.Transfers.Count > 0, "the example should move stock");
         Assert.Equal(J(fromLocations.Totals), J(fromAggregates.Totals));
@@ -67,6 +72,7 @@ public class ScenarioFromAggregatesTests
         Assert.Equal(J(fromLocations.Transfers), J(fromAggregates.Transfers));
         // Only the items the scenario can touch are asked for; their ordinary-care lines are the same.
         Assert.Equal(J(fromLocations.Ordinary.Where(o => needed.Contains(o.ItemId)).ToList()), J(fromAggregates.Ordinary));
+        Assert.Equal(J(fromAggregates), J(fromTables));
     }
 
     [Fact]
@@ -84,6 +90,64 @@ public class ScenarioFromAggregatesTests
             lotted = ledgers.Sum(l => l.CurrentStock().Count(s => s.Lots.Count > 0));
         }
         Assert.True(lotted > 0, "the demo data should hold lots");
+    }
+
+    [Fact]
+    public void Stock_tables_give_the_same_input_as_per_location_stock_whatever_the_table_order()
+    {
+        var (demo, catalog, ledgers) = Demo.Value;
+        var scenario = ScenarioFile.Parse(Docs(Path.Combine("examples", "major-trauma-stockholm.yaml"))).Scenario;
+        var published = ledgers.Select(l => Aggregates.TotalsOf(l, catalog, scenario.Start)!).ToList();
+        var query = new ScenarioStockQuery(scenario.Start, null);
+        var expected = ScenarioInput.FromUsable(scenario, demo.Locations, demo.Items, Aggregates.ScenarioStockOf(published, query));
+        var tables = published.GroupBy(t => t.RegionCode).Select(g => Aggregates.ScenarioStockTableOf(g.Key, g, query)).ToList();
+        foreach (var order in new[] { tables, Enumerable.Reverse(tables).ToList() })
+        {
+            var actual = ScenarioInput.FromTables(scenario, demo.Locations, demo.Items, order);
+            Assert.Empty(actual.Validate());
+            Assert.Equal(Sorted(expected.Stock), Sorted(actual.Stock));
+            Assert.Equal(expected.Ordinary.OrderBy(o => (o.RegionCode, o.ItemId)).ToList(), actual.Ordinary.OrderBy(o => (o.RegionCode, o.ItemId)).ToList());
+            // As a list, columns read like any stock: the indexer and the enumeration agree.
+            Assert.Equal(actual.Stock.ToList(), Enumerable.Range(0, actual.Stock.Count).Select(i => actual.Stock[i]).ToList());
+        }
+
+        static List<StockAvailable> Sorted(IEnumerable<StockAvailable> stock) =>
+            stock.OrderBy(s => s.LocationId, StringComparer.Ordinal).ThenBy(s => s.ItemId, StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public void A_location_in_two_tables_counts_once_from_its_current_region_and_unknown_locations_are_left_out()
+    {
+        var scenario = Scenario(3, 0, Profile(Use("npl:1", 1)), Hit("01", 1));
+        Item item = new("npl:1", "x", ItemCategory.Medicine, "piece", 1, "", Criticality.Standard);
+        Location L(string id, string region) => new(id, id, LocationKind.Hospital, region, "");
+        var locations = new[] { L("a", "01"), L("b", "03") };
+        // "a" moved from 03 to 01: region 03's aggregate still lists it with old figures; "gone" is no longer in the catalog.
+        var tables = new List<ScenarioStockTable>
+        {
+            new("03", ["npl:1"], ["a", "b", "gone"], [99, 5, 7], [9, 1, 1]),
+            new("01", ["npl:1"], ["a"], [10], [2]),
+        };
+        var input = ScenarioInput.FromTables(scenario, locations, [item], tables);
+        Assert.Equal([new StockAvailable("a", "npl:1", 10), new StockAvailable("b", "npl:1", 5)], input.Stock.ToList());
+        Assert.Equal([new OrdinaryConsumption("01", "npl:1", 2), new OrdinaryConsumption("03", "npl:1", 1)], input.Ordinary);
+        Assert.Throws<ArgumentException>(() => ScenarioInput.FromTables(scenario, locations, [item], [new ScenarioStockTable("01", ["npl:1"], ["a"], [1, 2], [0])]));
+    }
+
+    [Fact]
+    public void Stock_columns_refuse_what_would_break_the_engine_and_validation_names_unknown_ids()
+    {
+        Assert.Throws<ArgumentException>(() => new StockColumns(["b", "a"], ["npl:1"], [[0]], [[1]]));          // ids out of order
+        Assert.Throws<ArgumentException>(() => new StockColumns(["a", "b"], ["npl:1"], [[1, 0]], [[1, 1]]));    // holders out of order
+        Assert.Throws<ArgumentException>(() => new StockColumns(["a", "b"], ["npl:1"], [[0, 2]], [[1, 1]]));    // holder out of range
+        Assert.Throws<ArgumentException>(() => new StockColumns(["a"], ["npl:1"], [[0]], [[0]]));               // not positive
+        var scenario = Scenario(3, 0, Profile(Use("npl:1", 1)), Hit("01", 1));
+        var input = new ScenarioInput(scenario, [new SourceLocation("a", "01", "Stockholm", LocationKind.Hospital)],
+            new StockColumns(["a", "z"], ["bad id", "npl:1"], [[0], [0, 1]], [[1], [1, Limits.MaxQuantity + 1]]), [], [], []);
+        var fields = input.Validate().Select(v => v.Field).ToList();
+        Assert.Contains("stock.location", fields);
+        Assert.Contains("stock.item", fields);
+        Assert.Contains("stock.quantity", fields);
     }
 
     [Fact]

@@ -146,6 +146,33 @@ public static class Aggregates
             .ToList();
     }
 
+    /// <summary>
+    /// The same figures as <see cref="ScenarioStockOf"/> as one <see cref="ScenarioStockTable"/> of the region's
+    /// locations (id order) × the asked-for items (ordinal order; every item held when none are named): what a region
+    /// answers for a scenario. An item a location does not hold is 0 usable, 0 a day, as if it had no line.
+    /// </summary>
+    public static ScenarioStockTable ScenarioStockTableOf(string regionCode, IEnumerable<LocationTotals> locations, ScenarioStockQuery query)
+    {
+        var rows = locations.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToArray();
+        var itemIds = (query.ItemIds ?? (IEnumerable<string>)rows.SelectMany(l => l.Items).Select(i => i.ItemId)).Distinct(StringComparer.Ordinal).ToArray();
+        Array.Sort(itemIds, StringComparer.Ordinal);
+        var column = new Dictionary<string, int>(itemIds.Length, StringComparer.Ordinal);
+        for (var c = 0; c < itemIds.Length; c++) column[itemIds[c]] = c;
+        var usable = new long[rows.Length * itemIds.Length];
+        var daily = new double[usable.Length];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var row = r * itemIds.Length;
+            foreach (var item in rows[r].Items)
+            {
+                if (!column.TryGetValue(item.ItemId, out var c)) continue;
+                usable[row + c] = UsableOn(item, rows[r].UsableOn, query.Start);
+                daily[row + c] = item.DailyConsumption;
+            }
+        }
+        return new ScenarioStockTable(regionCode, itemIds, Array.ConvertAll(rows, l => l.LocationId), usable, daily);
+    }
+
     private static long UsableOn(LocationItemTotals item, DateOnly computedOn, DateOnly date) =>
         date == computedOn ? item.Usable : UsableStock.Of(item.OnHand, item.Reserved, item.Quarantined, item.Expiries, item.DailyConsumption, date).Usable;
 

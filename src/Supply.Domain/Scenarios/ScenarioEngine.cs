@@ -71,10 +71,13 @@ public static class ScenarioEngine
         /// <summary>Per item under a delivery reduction: what each supplier holder may still release today, and whether a cap applies today.</summary>
         private readonly Dictionary<int, (long[] Releasable, bool[] Capped)> _caps = [];
         /// <summary>Per (item, line region, tier): positions in <see cref="_holders"/> of that tier's sources, built when first needed.</summary>
-        private readonly Dictionary<(int Item, int Region, SourceTier Tier), int[]> _tierHolders = [];
-        private readonly Dictionary<int, SourceTier[]> _tierOf = [];    // per line region: the tier of every location
-        private readonly Dictionary<(int Item, int Region), OwnHolders> _own = [];
-        private readonly Dictionary<(int Region, int LineRegion), SourceTier?> _regionTier = [];
+        private readonly int[]?[] _tierHolders;                       // [(item * regions + region) * tiers + tier]
+        private readonly SourceTier[]?[] _tierOf;                      // per line region: the tier of every location
+        /// <summary>Per [item * regions + region]: the region's own holders of the item; built for all regions of an item at once.</summary>
+        private readonly OwnHolders?[] _own;
+        private readonly sbyte[] _regionTier;                          // [region * regions + line region]: a tier, Mixed or Unknown
+        private const sbyte Unknown = -2, Mixed = -1;
+        private readonly int _regionCount;
         private readonly int[]?[] _ownSlot;                            // per item: each regional holder's place in its own region's list
         private readonly List<Transfer> _transfers = [];
         private readonly List<StockDraw> _draws = [];
@@ -88,7 +91,8 @@ public static class ScenarioEngine
             var locationIndex = new Dictionary<string, int>(_locations.Length, StringComparer.Ordinal);
             for (var i = 0; i < _locations.Length; i++) locationIndex[_locations[i].LocationId] = i;
 
-            _items = input.Stock.Select(s => s.ItemId).Concat(input.Ordinary.Select(o => o.ItemId)).Concat(input.Items.Select(i => i.ItemId))
+            var columns = input.Stock as StockColumns; // built from the region aggregates' tables: already one column per item
+            _items = (columns?.ItemIds ?? input.Stock.Select(s => s.ItemId)).Concat(input.Ordinary.Select(o => o.ItemId)).Concat(input.Items.Select(i => i.ItemId))
                 .Concat(input.Reductions.Select(r => r.ItemId))
                 .Concat(_scenario.Profiles.SelectMany(p => p.Categories).SelectMany(c => c.Uses).Where(u => u.Supply.Kind == SupplyKind.Item).Select(u => u.Supply.Id))
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -97,27 +101,26 @@ public static class ScenarioEngine
                          .Concat(_scenario.Regions.Select(r => r.RegionCode)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
                 _regionIndex[code] = _regionIndex.Count;
             _locationRegion = _locations.Select(l => _regionIndex[l.RegionCode]).ToArray();
+            _regionCount = _regionIndex.Count;
+            _tierHolders = new int[]?[_items.Length * _regionCount * Tiers.Length];
+            _tierOf = new SourceTier[]?[_regionCount];
+            _own = new OwnHolders?[_items.Length * _regionCount];
+            _regionTier = new sbyte[_regionCount * _regionCount];
+            Array.Fill(_regionTier, Unknown);
 
-            var held = new List<(int Location, long Quantity)>[_items.Length];
-            foreach (var s in input.Stock)
-            {
-                if (s.Quantity <= 0) continue;
-                var k = _itemIndex[s.ItemId];
-                (held[k] ??= []).Add((locationIndex[s.LocationId], s.Quantity));
-            }
             _holders = new int[_items.Length][];
             _ownSlot = new int[_items.Length][];
             _stock = new long[_items.Length][];
             _regionStock = new long[_regionIndex.Count * _items.Length];
             _reserve = new long[_regionIndex.Count * _items.Length];
+            if (columns is not null) HoldersFromColumns(columns, locationIndex);
+            else HoldersFromList(input.Stock, locationIndex);
             for (var k = 0; k < _items.Length; k++)
             {
-                var list = held[k] ?? [];
-                list.Sort((a, b) => a.Location.CompareTo(b.Location)); // location order (ids are unique per item: validated)
-                _holders[k] = list.Select(x => x.Location).ToArray();
-                _stock[k] = list.Select(x => x.Quantity).ToArray();
-                foreach (var (location, quantity) in list)
-                    if (_locations[location].IsRegional) _regionStock[_locationRegion[location] * _items.Length + k] += quantity;
+                _holders[k] ??= [];
+                _stock[k] ??= [];
+                for (var h = 0; h < _holders[k].Length; h++)
+                    if (_locations[_holders[k][h]].IsRegional) _regionStock[_locationRegion[_holders[k][h]] * _items.Length + k] += _stock[k][h];
             }
             foreach (var o in input.Ordinary)
                 _reserve[_regionIndex[o.RegionCode] * _items.Length + _itemIndex[o.ItemId]] = (long)Math.Ceiling(_scenario.ReserveDays * o.PerDay - 1e-9);
@@ -134,19 +137,49 @@ public static class ScenarioEngine
             foreach (var k in _reductions.Keys) _caps[k] = (new long[_holders[k].Length], new bool[_holders[k].Length]);
         }
 
+        private void HoldersFromList(IReadOnlyList<StockAvailable> stock, Dictionary<string, int> locationIndex)
+        {
+            var held = new List<(int Location, long Quantity)>[_items.Length];
+            foreach (var s in stock)
+            {
+                if (s.Quantity <= 0) continue;
+                var k = _itemIndex[s.ItemId];
+                (held[k] ??= []).Add((locationIndex[s.LocationId], s.Quantity));
+            }
+            for (var k = 0; k < _items.Length; k++)
+            {
+                if (held[k] is not { } list) continue;
+                list.Sort((a, b) => a.Location.CompareTo(b.Location)); // location order (ids are unique per item: validated)
+                _holders[k] = list.Select(x => x.Location).ToArray();
+                _stock[k] = list.Select(x => x.Quantity).ToArray();
+            }
+        }
+
+        /// <summary>Columns list holders in location id order, and the engine numbers locations in that order too: no sorting.</summary>
+        private void HoldersFromColumns(StockColumns columns, Dictionary<string, int> locationIndex)
+        {
+            var number = Array.ConvertAll(columns.LocationIds, id => locationIndex[id]);
+            for (var c = 0; c < columns.ItemIds.Length; c++)
+            {
+                var k = _itemIndex[columns.ItemIds[c]];
+                _holders[k] = Array.ConvertAll(columns.Holders[c], h => number[h]);
+                _stock[k] = (long[])columns.Quantities[c].Clone(); // the run takes from its own copy; the input stays as it was
+            }
+        }
+
         public ScenarioResult Execute()
         {
             var horizon = _scenario.HorizonDays;
             var lines = DemandLines();
             var ordinary = _input.Ordinary
                 .OrderBy(o => o.RegionCode, StringComparer.Ordinal).ThenBy(o => o.ItemId, StringComparer.Ordinal)
-                .Select(o => new OrdinaryState(o, WholeUnits(Enumerable.Repeat(o.PerDay, horizon).ToArray())))
+                .Select(o => new OrdinaryState(o, WholeUnits(Enumerable.Repeat(o.PerDay, horizon).ToArray())) { Region = _regionIndex[o.RegionCode], Item = _itemIndex[o.ItemId] })
                 .ToList();
 
             for (var day = 0; day < horizon; day++)
             {
                 SetSupplierCaps(day);
-                foreach (var o in ordinary) o.Met += TakeOrdinary(_regionIndex[o.Source.RegionCode], _itemIndex[o.Source.ItemId], o.PerDay[day], day);
+                foreach (var o in ordinary) o.Met += TakeOrdinary(o.Region, o.Item, o.PerDay[day], day);
                 foreach (var line in lines) Serve(line, day);
             }
 
@@ -247,6 +280,7 @@ public static class ScenarioEngine
                     var most = own.Stock.Max;
                     if (above <= 0 || most <= 0) continue;
                     var give = Math.Min(most, above);
+                    if (give < bestGive) continue; // cannot win; finding its first holder (for ties) costs a tree walk
                     var first = own.Positions[own.Stock.FirstAtLeast(give)];
                     Consider(item, first, holders[first], give);
                 }
@@ -267,7 +301,8 @@ public static class ScenarioEngine
         /// <summary>The tier of every regional location of <paramref name="region"/> for lines of <paramref name="lineRegion"/>; null when they differ.</summary>
         private SourceTier? RegionTier(int region, int lineRegion)
         {
-            if (_regionTier.TryGetValue((region, lineRegion), out var known)) return known;
+            var known = _regionTier[region * _regionCount + lineRegion];
+            if (known != Unknown) return known == Mixed ? null : (SourceTier)known;
             var tiers = TiersFor(lineRegion);
             SourceTier? tier = null;
             var mixed = false;
@@ -278,7 +313,9 @@ public static class ScenarioEngine
                 else mixed = tier != tiers[l];
             }
             // A region without regional locations has no holders: any tier will do.
-            return _regionTier[(region, lineRegion)] = mixed ? null : tier ?? SourceTier.OtherRegions;
+            SourceTier? result = mixed ? null : tier ?? SourceTier.OtherRegions;
+            _regionTier[region * _regionCount + lineRegion] = result is { } t ? (sbyte)t : Mixed;
+            return result;
         }
 
         private void Serve(LineState line, int day)
@@ -331,30 +368,46 @@ public static class ScenarioEngine
         /// <summary>Positions (in location order) of the holders of <paramref name="item"/> that are <paramref name="tier"/> sources for <paramref name="region"/>.</summary>
         private int[] TierHolders(int item, int region, SourceTier tier)
         {
-            if (_tierHolders.TryGetValue((item, region, tier), out var list)) return list;
+            var at = (item * _regionCount + region) * Tiers.Length + (int)tier;
+            if (_tierHolders[at] is { } list) return list;
             var tiers = TiersFor(region);
             var holders = _holders[item];
             var positions = new List<int>();
             for (var h = 0; h < holders.Length; h++)
                 if (tiers[holders[h]] == tier) positions.Add(h);
-            return _tierHolders[(item, region, tier)] = positions.ToArray();
+            return _tierHolders[at] = positions.ToArray();
         }
 
         /// <summary>The own-region holders of (item, region) with a max tree over their stock, kept current by <see cref="Take"/>.</summary>
-        private OwnHolders Own(int item, int region)
+        private OwnHolders Own(int item, int region) => _own[item * _regionCount + region] ?? OwnOfEveryRegion(item, region);
+
+        /// <summary>One pass over an item's holders sorts them into every region's own list (the own tier is: regional, in the region).</summary>
+        private OwnHolders OwnOfEveryRegion(int item, int region)
         {
-            if (_own.TryGetValue((item, region), out var own)) return own;
-            var positions = TierHolders(item, region, SourceTier.OwnRegion);
-            var slots = _ownSlot[item] ??= new int[_holders[item].Length];
-            for (var i = 0; i < positions.Length; i++) slots[positions[i]] = i;
-            own = new OwnHolders(positions, new MaxTree(positions.Select(h => _stock[item][h]).ToArray()),
-                positions.Any(h => _locations[_holders[item][h]].LeadTimeDays is not null));
-            return _own[(item, region)] = own;
+            var holders = _holders[item];
+            var byRegion = new List<int>?[_regionCount];
+            for (var h = 0; h < holders.Length; h++)
+                if (_locations[holders[h]].IsRegional) (byRegion[_locationRegion[holders[h]]] ??= []).Add(h);
+            var slots = _ownSlot[item] ??= new int[holders.Length];
+            for (var r = 0; r < _regionCount; r++)
+            {
+                var positions = byRegion[r]?.ToArray() ?? [];
+                var stock = new long[positions.Length];
+                var leadTimeOverrides = false;
+                for (var i = 0; i < positions.Length; i++)
+                {
+                    slots[positions[i]] = i;
+                    stock[i] = _stock[item][positions[i]];
+                    leadTimeOverrides |= _locations[holders[positions[i]]].LeadTimeDays is not null;
+                }
+                _own[item * _regionCount + r] = new OwnHolders(positions, new MaxTree(stock), leadTimeOverrides);
+            }
+            return _own[item * _regionCount + region]!;
         }
 
         private SourceTier[] TiersFor(int region)
         {
-            if (_tierOf.TryGetValue(region, out var tiers)) return tiers;
+            if (_tierOf[region] is { } tiers) return tiers;
             var code = _regionIndex.First(kv => kv.Value == region).Key;
             return _tierOf[region] = _locations.Select(l => TierOf(l, code)).ToArray();
         }
@@ -428,7 +481,7 @@ public static class ScenarioEngine
             if (_locations[location].IsRegional)
             {
                 _regionStock[_locationRegion[location] * _items.Length + item] -= quantity;
-                if (_own.TryGetValue((item, _locationRegion[location]), out var own)) own.Stock.Set(_ownSlot[item]![h], _stock[item][h]);
+                _own[item * _regionCount + _locationRegion[location]]?.Stock.Set(_ownSlot[item]![h], _stock[item][h]);
             }
             if (_caps.TryGetValue(item, out var caps) && caps.Capped[h]) caps.Releasable[h] -= quantity;
             if (_options.RecordDraws) _draws.Add(new StockDraw(day, kind, _locations[location].LocationId, _items[item], quantity));
@@ -474,6 +527,8 @@ public static class ScenarioEngine
     private sealed class OrdinaryState(OrdinaryConsumption source, long[] perDay)
     {
         public OrdinaryConsumption Source { get; } = source;
+        public int Region { get; init; }
+        public int Item { get; init; }
         public long[] PerDay { get; } = perDay;
         public long Met { get; set; }
     }

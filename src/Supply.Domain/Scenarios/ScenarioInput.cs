@@ -96,6 +96,97 @@ public sealed record ScenarioInput(
     }
 
     /// <summary>
+    /// The same input as <see cref="FromUsable"/> from the region aggregates' stock tables
+    /// (<see cref="Aggregation.Aggregates.ScenarioStockTableOf"/>), without a record per (location, item): stock goes
+    /// into <see cref="StockColumns"/>, ordinary consumption is summed per region and item in location order (the same
+    /// floating-point sums). Rows of locations not in <paramref name="locations"/> are ignored; a location found in
+    /// several tables (it moved region while the aggregates caught up) counts once: from its current region's table,
+    /// else from the first table listing it.
+    /// </summary>
+    public static ScenarioInput FromTables(
+        Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IReadOnlyList<ScenarioStockTable> tables,
+        IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null)
+    {
+        var sources = locations.Select(l => SourceLocation.From(l, leadTimeDays is not null && leadTimeDays.TryGetValue(l.Id, out var d) ? d : null))
+            .ToList();
+        var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
+
+        // Which table row stands for each location: the row of its current region's table if there is one.
+        var rows = new Dictionary<string, (int Table, int Row, bool Current)>(StringComparer.Ordinal);
+        for (var t = 0; t < tables.Count; t++)
+        {
+            var table = tables[t];
+            table.EnsureShape();
+            for (var r = 0; r < table.LocationIds.Length; r++)
+            {
+                var id = table.LocationIds[r];
+                if (!byId.TryGetValue(id, out var source)) continue;
+                var current = string.Equals(table.RegionCode, source.RegionCode, StringComparison.Ordinal);
+                if (!rows.TryGetValue(id, out var held) || (current && !held.Current)) rows[id] = (t, r, current);
+            }
+        }
+        var locationIds = rows.Keys.ToArray();
+        Array.Sort(locationIds, StringComparer.Ordinal);
+        var itemIds = tables.SelectMany(t => t.ItemIds).Distinct(StringComparer.Ordinal).ToArray();
+        Array.Sort(itemIds, StringComparer.Ordinal);
+        var itemIndex = new Dictionary<string, int>(itemIds.Length, StringComparer.Ordinal);
+        for (var k = 0; k < itemIds.Length; k++) itemIndex[itemIds[k]] = k;
+        var columnsOf = tables.Select(t => Array.ConvertAll(t.ItemIds, id => itemIndex[id])).ToArray(); // table column -> item number
+
+        // Two passes over the cells: count each item's holders, then fill its columns in location order.
+        var counts = new int[itemIds.Length];
+        foreach (var id in locationIds)
+        {
+            var (t, r, _) = rows[id];
+            var (table, columns, width) = (tables[t], columnsOf[t], tables[t].ItemIds.Length);
+            for (var c = 0; c < width; c++)
+                if (table.Usable[r * width + c] > 0) counts[columns[c]]++;
+        }
+        var holders = new int[itemIds.Length][];
+        var quantities = new long[itemIds.Length][];
+        for (var k = 0; k < itemIds.Length; k++) (holders[k], quantities[k]) = (new int[counts[k]], new long[counts[k]]);
+        Array.Clear(counts);
+        var regionCodes = new List<string>();
+        var ordinary = new Dictionary<string, double[]>(StringComparer.Ordinal); // region -> per item
+        for (var l = 0; l < locationIds.Length; l++)
+        {
+            var (t, r, _) = rows[locationIds[l]];
+            var (table, columns, width) = (tables[t], columnsOf[t], tables[t].ItemIds.Length);
+            var source = byId[locationIds[l]];
+            double[]? regional = null;
+            if (source.IsRegional && !ordinary.TryGetValue(source.RegionCode, out regional))
+            {
+                ordinary[source.RegionCode] = regional = new double[itemIds.Length];
+                regionCodes.Add(source.RegionCode);
+            }
+            for (var c = 0; c < width; c++)
+            {
+                var k = columns[c];
+                var usable = table.Usable[r * width + c];
+                if (usable > 0)
+                {
+                    holders[k][counts[k]] = l;
+                    quantities[k][counts[k]++] = usable;
+                }
+                var daily = table.DailyConsumption[r * width + c];
+                if (regional is not null && daily > 0) regional[k] += daily;
+            }
+        }
+        regionCodes.Sort(StringComparer.Ordinal);
+        var ordinaryList = new List<OrdinaryConsumption>();
+        foreach (var region in regionCodes)
+        {
+            var perItem = ordinary[region];
+            // Only positive rates are summed (as in FromUsable), so a zero sum means the region has no line for the item.
+            for (var k = 0; k < itemIds.Length; k++)
+                if (perItem[k] > 0) ordinaryList.Add(new OrdinaryConsumption(region, itemIds[k], perItem[k]));
+        }
+        return new ScenarioInput(scenario, sources, new StockColumns(locationIds, itemIds, holders, quantities), ordinaryList,
+            items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
+            reductions?.ToList() ?? []);
+    }
+
+    /// <summary>
     /// The items a scenario can touch: those its profiles name and every item of the substitution groups they name.
     /// Items are independent in the engine (stock, reserve and ordinary use are all per item), so an input holding
     /// only these gives the same lines, transfers and totals as one holding every item; only the ordinary-care lines
@@ -131,30 +222,8 @@ public sealed record ScenarioInput(
             if (v.Items.Count >= Limits.MaxViolations) break;
         }
 
-        // A nation-wide input has a million stock entries, grouped by location: look a location up once per run of its
-        // entries, check each item id once, and build field paths only for a violation.
-        var itemsAt = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid)
-        string? lastLocation = null;
-        HashSet<string>? seenHere = null;
-        var known = false;
-        for (var i = 0; i < Stock.Count && v.Items.Count < Limits.MaxViolations; i++)
-        {
-            var s = Stock[i];
-            if (seenHere is null || !string.Equals(s.LocationId, lastLocation, StringComparison.Ordinal))
-            {
-                lastLocation = s.LocationId;
-                known = locations.ContainsKey(s.LocationId);
-                ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(itemsAt, s.LocationId, out _);
-                seenHere = set ??= new HashSet<string>(StringComparer.Ordinal);
-            }
-            if (!known) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
-            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var checkedBefore);
-            if (!checkedBefore) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
-            if (why is not null) v.Add($"stock[{i}].item", why);
-            if (s.Quantity is < 0 or > Limits.MaxQuantity) v.Add($"stock[{i}].quantity", "must be a whole number, not negative");
-            if (!seenHere.Add(s.ItemId)) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
-        }
+        if (Stock is StockColumns columns) ValidateColumns(columns, locations, v);
+        else ValidateStockList(locations, v);
 
         var ordinaryKeys = new HashSet<(string, string)>();
         for (var i = 0; i < Ordinary.Count && v.Items.Count < Limits.MaxViolations; i++)
@@ -191,5 +260,58 @@ public sealed record ScenarioInput(
                     $"'{Text.Clip(r.SupplierLocationId)}' is not a supplier location");
         }
         return v.Items;
+    }
+
+    /// <summary>
+    /// A nation-wide input has a million stock entries, grouped by location: look a location up once per run of its
+    /// entries, check each item id once, and build field paths only for a violation.
+    /// </summary>
+    private void ValidateStockList(Dictionary<string, SourceLocation> locations, Violations v)
+    {
+        var itemsAt = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var itemChecks = new Dictionary<string, string?>(StringComparer.Ordinal); // id -> why it is invalid (null: valid)
+        string? lastLocation = null;
+        HashSet<string>? seenHere = null;
+        var known = false;
+        for (var i = 0; i < Stock.Count && v.Items.Count < Limits.MaxViolations; i++)
+        {
+            var s = Stock[i];
+            if (seenHere is null || !string.Equals(s.LocationId, lastLocation, StringComparison.Ordinal))
+            {
+                lastLocation = s.LocationId;
+                known = locations.ContainsKey(s.LocationId);
+                ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(itemsAt, s.LocationId, out _);
+                seenHere = set ??= new HashSet<string>(StringComparer.Ordinal);
+            }
+            if (!known) v.Add($"stock[{i}].location", $"'{Text.Clip(s.LocationId)}' is not one of the locations");
+            ref var why = ref CollectionsMarshal.GetValueRefOrAddDefault(itemChecks, s.ItemId, out var checkedBefore);
+            if (!checkedBefore) why = ItemId.IsValid(s.ItemId, out var reason) ? null : reason;
+            if (why is not null) v.Add($"stock[{i}].item", why);
+            if (s.Quantity is < 0 or > Limits.MaxQuantity) v.Add($"stock[{i}].quantity", "must be a whole number, not negative");
+            if (!seenHere.Add(s.ItemId)) v.Add($"stock[{i}]", $"stock of '{Text.Clip(s.ItemId)}' at '{Text.Clip(s.LocationId)}' is listed twice");
+        }
+    }
+
+    /// <summary>
+    /// Columns are unique, in order and positive by construction (<see cref="StockColumns"/> refuses anything else):
+    /// what is left to check is each location and item id once, and each quantity's upper bound.
+    /// </summary>
+    private static void ValidateColumns(StockColumns columns, Dictionary<string, SourceLocation> locations, Violations v)
+    {
+        foreach (var id in columns.LocationIds)
+        {
+            if (v.Items.Count >= Limits.MaxViolations) return;
+            v.Check(locations.ContainsKey(id), "stock.location", $"'{Text.Clip(id)}' is not one of the locations");
+        }
+        for (var k = 0; k < columns.ItemIds.Length && v.Items.Count < Limits.MaxViolations; k++)
+        {
+            if (!ItemId.IsValid(columns.ItemIds[k], out var why)) v.Add("stock.item", why);
+            foreach (var q in columns.Quantities[k])
+                if (q > Limits.MaxQuantity)
+                {
+                    v.Add("stock.quantity", $"stock of '{Text.Clip(columns.ItemIds[k])}' must be a whole number, not negative");
+                    break;
+                }
+        }
     }
 }

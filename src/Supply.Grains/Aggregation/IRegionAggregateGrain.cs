@@ -26,10 +26,11 @@ public interface IRegionAggregateGrain : IGrainWithStringKey
     [ReadOnly] Task<Immutable<IReadOnlyList<LocationTotals>>> GetLocations(Immutable<IReadOnlyCollection<string>> locationIds);
 
     /// <summary>
-    /// Per location of the region (id order), the usable stock of the asked-for items on the query's start date and
-    /// their daily consumption (<see cref="Aggregates.ScenarioStockOf"/>): what a scenario needs, one call per region.
+    /// The usable stock of the asked-for items at every location of the region on the query's start date, and their
+    /// daily consumption, as one table (<see cref="Aggregates.ScenarioStockTableOf"/>): what a scenario needs, one call
+    /// per region.
     /// </summary>
-    [ReadOnly] Task<Immutable<IReadOnlyList<ScenarioStock>>> GetScenarioStock(Immutable<ScenarioStockQuery> query);
+    [ReadOnly] Task<Immutable<ScenarioStockTable>> GetScenarioStock(Immutable<ScenarioStockQuery> query);
 
     /// <summary>
     /// Rebuilds the region from its locations, the source of truth: asks each of <paramref name="locationIds"/>

@@ -95,8 +95,8 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         Task.FromResult(((IReadOnlyList<LocationTotals>)locationIds.Value.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(id => _locations.GetValueOrDefault(id)).OfType<LocationTotals>().ToList()).AsImmutable());
 
-    public Task<Immutable<IReadOnlyList<ScenarioStock>>> GetScenarioStock(Immutable<ScenarioStockQuery> query) =>
-        Task.FromResult(Aggregates.ScenarioStockOf(_locations.Values, query.Value).AsImmutable());
+    public Task<Immutable<ScenarioStockTable>> GetScenarioStock(Immutable<ScenarioStockQuery> query) =>
+        Task.FromResult(Aggregates.ScenarioStockTableOf(RegionCode, _locations.Values, query.Value).AsImmutable());
 
     public async Task<Immutable<RegionTotals>> Rebuild(Immutable<IReadOnlyList<string>> locationIds)
     {

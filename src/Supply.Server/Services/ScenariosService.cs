@@ -42,7 +42,7 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
                 .Where(n => n.From < horizonEnd && n.To >= document.Scenario.Start)
                 .Select(n => n.ToReduction()).ToList();
             notices = reductions.Count;
-            input = ScenarioInput.FromUsable(document.Scenario, book.Locations.Values, book.Items.Values, stock.SelectMany(s => s.Value),
+            input = ScenarioInput.FromTables(document.Scenario, book.Locations.Values, book.Items.Values, stock.Select(s => s.Value).ToList(),
                 document.Reductions.Concat(reductions));
             inputTime = Stopwatch.GetElapsedTime(started) - stockTime;
         }

@@ -19,6 +19,7 @@ public sealed class BenchOptions
     public double ConvergeSeconds { get; private set; } = 900;
     public string? ServerDll { get; private set; }
     public List<KeyValuePair<string, string>> ServerEnvironment { get; } = [];
+    public string ServerLogLevel { get; private set; } = "Warning";
     public bool Keep { get; private set; }
     public bool Help { get; private set; }
 
@@ -45,6 +46,8 @@ public sealed class BenchOptions
           --converge-seconds S give up waiting for the aggregates after S       (default 900)
           --server-dll PATH    the Supply.Server.dll to start (default: the Release build made with this project)
           --server-env K=V     environment variable for the started server, repeatable
+          --server-log LEVEL   the server's Logging:LogLevel:Default; Information shows where each scenario's time
+                               went (stock, input, engine, response) in server.log   (default Warning)
           --keep               keep the server's temporary directory (database, server log)
           --help               this text
         """;
@@ -81,6 +84,7 @@ public sealed class BenchOptions
                 case "postgres": o.Postgres = value.ToLowerInvariant() is "true" or "1" or "yes" or "on"; break;
                 case "converge-seconds": o.ConvergeSeconds = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "server-dll": o.ServerDll = value; break;
+                case "server-log": o.ServerLogLevel = value; break;
                 case "server-env":
                     var at = value.IndexOf('=', StringComparison.Ordinal);
                     if (at <= 0) throw new ArgumentException($"--server-env: '{value}' is not NAME=VALUE");

@@ -85,7 +85,7 @@ async Task<int> RunAsync()
 
     var auth = Auth.ForStartedServer();
     var dll = ServerProcess.LocateDll(o.ServerDll);
-    server = await ServerProcess.StartAsync(dll, durable: true, "Warning", o.Keep, o.ServerEnvironment, auth.ServerArgs, TimeSpan.FromSeconds(90), ct);
+    server = await ServerProcess.StartAsync(dll, durable: true, o.ServerLogLevel, o.Keep, o.ServerEnvironment, auth.ServerArgs, TimeSpan.FromSeconds(90), ct);
     Console.WriteLine($"server        : pid {server.Pid}, {server.Url}, durable SQLite {server.DatabasePath}");
 
     var channels = Enumerable.Range(0, o.Streams).Select(_ => GrpcChannel.ForAddress(server.Url, new GrpcChannelOptions

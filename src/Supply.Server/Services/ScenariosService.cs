@@ -21,6 +21,7 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
     public override async Task<Contracts.V1.ScenarioResult> RunScenario(RunScenarioRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var document = ScenarioFile.Parse(request.Document); // bad files: INVALID_ARGUMENT naming path and line
         TimeSpan stockTime = default, inputTime = default;
         ScenarioInput input;
@@ -52,9 +53,12 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
         var response = ToContract(result, live: !document.HasData, notices);
         // Where a scenario's time goes, for operators (a nation-wide one is the heaviest request the service takes).
         logger.LogInformation("Scenario {ScenarioId}: {Lines} lines, {Transfers} transfers in {TotalMs:F0} ms (stock from the regions {StockMs:F0} ms, " +
-            "input {InputMs:F0} ms, engine {EngineMs:F0} ms, response {ResponseMs:F0} ms)", result.ScenarioId, result.Lines.Count, result.Transfers.Count,
+            "input {InputMs:F0} ms, engine {EngineMs:F0} ms, response {ResponseMs:F0} ms; garbage collections meanwhile: gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2}, paused {PausedMs:F0} ms)",
+            result.ScenarioId, result.Lines.Count, result.Transfers.Count,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds, stockTime.TotalMilliseconds, inputTime.TotalMilliseconds, engineTime.TotalMilliseconds,
-            Stopwatch.GetElapsedTime(engineStarted).TotalMilliseconds - engineTime.TotalMilliseconds);
+            Stopwatch.GetElapsedTime(engineStarted).TotalMilliseconds - engineTime.TotalMilliseconds,
+            GC.CollectionCount(0) - collections.Item1, GC.CollectionCount(1) - collections.Item2, GC.CollectionCount(2) - collections.Item3,
+            (GC.GetTotalPauseDuration() - collections.Item4).TotalMilliseconds);
         return response;
     }
 

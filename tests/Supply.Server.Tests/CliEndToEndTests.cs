@@ -105,11 +105,26 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         await Supply("demo");
         var example = Directory.GetFiles(Path.Combine(global::Supply.Testing.RepoPaths.Root, "docs", "scenarios", "examples"), "*.yaml").Order().First();
 
-        var (exit, output, err) = await Supply("scenario", "run", example, "--transfers");
+        // The plan between regions, resolved from the result's tables: day, date, from, from region, to region, item, quantity, tier.
+        var planRow = new System.Text.RegularExpressions.Regex(
+            @"^\s*\d+\s+\d{4}-\d{2}-\d{2}\s+\S+\s+(\d\d)\s+(?!\1)\d\d\s+\S+\s+[\d,\s]+\s+(same-healthcare-region|other-regions|national-stockpile|suppliers)\s*$",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        int exit;
+        string output, err;
+        // The scenario reads the region aggregates, which reach every demo report within about a second.
+        var planDeadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            (exit, output, err) = await Supply("scenario", "run", example, "--transfers");
+            if (exit != 0 || planRow.IsMatch(output) || DateTime.UtcNow > planDeadline) break;
+            await Task.Delay(200);
+        }
 
         Assert.True(exit == 0, err);
         Assert.Contains("current national stock", output);
         Assert.Contains("demand", output);
+        Assert.Contains("TO REGION", output);
+        Assert.Matches(planRow, output);
         // Region and national coverage read the aggregates, which reach the demo's reports within about a second.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -79,8 +79,11 @@ public sealed class ScenarioAndShortageTests : IAsyncLifetime
         Assert.True(result.LiveStock);
         Assert.Equal(["0 se-01-hosp-a 01 100 own-region", "1 se-09-hosp-b 09 300 same-healthcare-region",
                       "2 se-09-hosp-b 09 200 same-healthcare-region", "2 se-24-hosp-c 24 100 other-regions"],
-            result.Transfers.Select(t => $"{t.Day} {t.FromLocationId} {t.FromRegion} {t.Quantity} {t.Tier}"));
-        Assert.All(result.Transfers, t => Assert.Equal(("01", Ffp2), (t.ToRegion, t.ItemId)));
+            result.Transfers.Select(t => $"{t.Day} {result.Sources[t.Source].LocationId} {result.Sources[t.Source].Region} {t.Quantity} {Tier(t.Tier)}"));
+        // Ids travel once: three sources, one item, every transfer for the one line (region 01).
+        Assert.Equal(["se-01-hosp-a", "se-09-hosp-b", "se-24-hosp-c"], result.Sources.Select(s => s.LocationId));
+        Assert.Equal([Ffp2], result.Items);
+        Assert.All(result.Transfers, t => Assert.Equal(("01", Ffp2), (result.Lines[t.Line].RegionCode, result.Items[t.Item])));
         var line = result.Lines.Single();
         Assert.Equal((900L, 100L, 500L, 100L, 200L, 0), (line.Demand, line.MetBy.OwnRegion, line.MetBy.SameHealthcareRegion,
             line.MetBy.OtherRegions, line.Shortfall, line.FirstDayShort));
@@ -180,4 +183,12 @@ public sealed class ScenarioAndShortageTests : IAsyncLifetime
         Assert.Equal(["item_id", "to", "delivery_factor"], FieldsAtFault(e));
         Assert.Empty((await Notices.ListShortageNoticesAsync(new ListShortageNoticesRequest())).Notices);
     }
+
+    private static string Tier(SourceTier tier) => tier switch
+    {
+        SourceTier.OwnRegion => "own-region",
+        SourceTier.SameHealthcareRegion => "same-healthcare-region",
+        SourceTier.OtherRegions => "other-regions",
+        _ => tier.ToString(),
+    };
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Supply.Cli.Output;
 using V1 = Supply.Contracts.V1;
 
@@ -36,14 +37,32 @@ internal static class ScenarioCommands
             if (r.GetValue(transfers))
             {
                 var plan = new Table("DAY", "DATE", "FROM", "FROM REGION", "TO REGION", "ITEM", "QUANTITY", "TIER").Right("DAY", "QUANTITY");
-                foreach (var x in result.Transfers.Where(x => x.FromRegion != x.ToRegion))
-                    plan.Add(x.Day.ToString(), x.Date, x.FromLocationId, x.FromRegion, x.ToRegion, x.ItemId, Fmt.N(x.Quantity), x.Tier);
+                var start = DateOnly.ParseExact(result.Start, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                foreach (var x in result.Transfers)
+                {
+                    // Ids travel once in the result's tables; transfers point at them (see Transfer in scenarios.proto).
+                    var (source, toRegion) = (result.Sources[x.Source], result.Lines[x.Line].RegionCode);
+                    if (source.Region == toRegion) continue; // within a region: not a transfer between regions
+                    plan.Add(x.Day.ToString(CultureInfo.InvariantCulture), start.AddDays(x.Day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        source.LocationId, source.Region, toRegion, result.Items[x.Item], Fmt.N(x.Quantity), TierName(x.Tier));
+                }
                 plan.WriteTo(ctx.Out);
             }
             return ExitCodes.Ok;
         });
         return new Command("scenario", "Mass-casualty scenarios") { run };
     }
+
+    /// <summary>The tier names of scenario files and docs (own-region, ..., suppliers).</summary>
+    private static string TierName(V1.SourceTier tier) => tier switch
+    {
+        V1.SourceTier.OwnRegion => "own-region",
+        V1.SourceTier.SameHealthcareRegion => "same-healthcare-region",
+        V1.SourceTier.OtherRegions => "other-regions",
+        V1.SourceTier.NationalStockpile => "national-stockpile",
+        V1.SourceTier.Suppliers => "suppliers",
+        _ => tier.ToString(),
+    };
 
     public static Command Shortages(CommandKit kit)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Grpc.Core;
 using Supply.Contracts.V1;
 using Supply.Domain.Catalog;
@@ -8,6 +9,7 @@ using Supply.Grains.Aggregation;
 using Supply.Grains.Catalog;
 using Supply.Grains.Shortages;
 using D = Supply.Domain.Scenarios;
+using SourceTier = Supply.Domain.Scenarios.SourceTier;
 
 namespace Supply.Server.Services;
 
@@ -85,21 +87,40 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
             if (l.FirstDayShort is { } day) line.FirstDayShort = day;
             return line;
         }));
-        var dates = new Dictionary<DateOnly, string>(); // a nation's plan has 100,000s of transfers over a few weeks
-        response.Transfers.AddRange(r.Transfers.Select(t => new Contracts.V1.Transfer
+        // Ids go into the tables once and transfers refer to them by position (see Transfer in scenarios.proto).
+        var lines = new Dictionary<(string Region, SupplyRef Supply), int>(r.Lines.Count);
+        for (var i = 0; i < r.Lines.Count; i++) lines[(r.Lines[i].RegionCode, r.Lines[i].Supply)] = i;
+        var sources = new Dictionary<string, int>(StringComparer.Ordinal);
+        var items = new Dictionary<string, int>(StringComparer.Ordinal);
+        response.Transfers.Capacity = r.Transfers.Count;
+        foreach (var t in r.Transfers)
         {
-            Day = t.Day, DispatchDay = t.DispatchDay,
-            Date = dates.TryGetValue(t.Date, out var date) ? date : dates[t.Date] = t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            FromLocationId = t.FromLocationId, FromRegion = t.FromRegion, ToRegion = t.ToRegion, ItemId = t.ItemId, Quantity = t.Quantity,
-            Tier = t.Tier switch
+            ref var source = ref CollectionsMarshal.GetValueRefOrAddDefault(sources, t.FromLocationId, out var knownSource);
+            if (!knownSource)
             {
-                SourceTier.OwnRegion => "own-region",
-                SourceTier.SameHealthcareRegion => "same-healthcare-region",
-                SourceTier.OtherRegions => "other-regions",
-                SourceTier.NationalStockpile => "national-stockpile",
-                _ => "suppliers",
-            },
-        }));
+                source = response.Sources.Count;
+                response.Sources.Add(new TransferSource { LocationId = t.FromLocationId, Region = t.FromRegion });
+            }
+            ref var item = ref CollectionsMarshal.GetValueRefOrAddDefault(items, t.ItemId, out var knownItem);
+            if (!knownItem)
+            {
+                item = response.Items.Count;
+                response.Items.Add(t.ItemId);
+            }
+            response.Transfers.Add(new Contracts.V1.Transfer
+            {
+                Day = t.Day, DispatchDay = t.DispatchDay, Quantity = t.Quantity, Source = source, Item = item,
+                Line = lines[(t.ToRegion, t.For)],
+                Tier = t.Tier switch
+                {
+                    SourceTier.OwnRegion => Contracts.V1.SourceTier.OwnRegion,
+                    SourceTier.SameHealthcareRegion => Contracts.V1.SourceTier.SameHealthcareRegion,
+                    SourceTier.OtherRegions => Contracts.V1.SourceTier.OtherRegions,
+                    SourceTier.NationalStockpile => Contracts.V1.SourceTier.NationalStockpile,
+                    _ => Contracts.V1.SourceTier.Suppliers,
+                },
+            });
+        }
         return response;
     }
 

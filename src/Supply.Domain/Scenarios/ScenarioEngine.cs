@@ -71,7 +71,7 @@ public static class ScenarioEngine
         /// <summary>Per item under a delivery reduction: what each supplier holder may still release today, and whether a cap applies today.</summary>
         private readonly Dictionary<int, (long[] Releasable, bool[] Capped)> _caps = [];
         /// <summary>Per (item, line region, tier): positions in <see cref="_holders"/> of that tier's sources, built when first needed.</summary>
-        private readonly int[]?[] _tierHolders;                       // [(item * regions + region) * tiers + tier]
+        private readonly int[]?[] _nationalHolders;                   // [item * 2]: national stockpiles, [item * 2 + 1]: suppliers
         private readonly SourceTier[]?[] _tierOf;                      // per line region: the tier of every location
         /// <summary>Per [item * regions + region]: the region's own holders of the item; built for all regions of an item at once.</summary>
         private readonly OwnHolders?[] _own;
@@ -102,7 +102,7 @@ public static class ScenarioEngine
                 _regionIndex[code] = _regionIndex.Count;
             _locationRegion = _locations.Select(l => _regionIndex[l.RegionCode]).ToArray();
             _regionCount = _regionIndex.Count;
-            _tierHolders = new int[]?[_items.Length * _regionCount * Tiers.Length];
+            _nationalHolders = new int[]?[_items.Length * 2];
             _tierOf = new SourceTier[]?[_regionCount];
             _own = new OwnHolders?[_items.Length * _regionCount];
             _regionTier = new sbyte[_regionCount * _regionCount];
@@ -159,10 +159,11 @@ public static class ScenarioEngine
         private void HoldersFromColumns(StockColumns columns, Dictionary<string, int> locationIndex)
         {
             var number = Array.ConvertAll(columns.LocationIds, id => locationIndex[id]);
+            var same = number.Length == _locations.Length; // every location holds something: the numbers are the engine's own
             for (var c = 0; c < columns.ItemIds.Length; c++)
             {
                 var k = _itemIndex[columns.ItemIds[c]];
-                _holders[k] = Array.ConvertAll(columns.Holders[c], h => number[h]);
+                _holders[k] = same ? columns.Holders[c] : Array.ConvertAll(columns.Holders[c], h => number[h]); // read, never written
                 _stock[k] = (long[])columns.Quantities[c].Clone(); // the run takes from its own copy; the input stays as it was
             }
         }
@@ -335,7 +336,7 @@ public static class ScenarioEngine
                         foreach (var item in line.Items)
                         {
                             var holders = _holders[item];
-                            foreach (var h in TierHolders(item, line.RegionNumber, tier))
+                            foreach (var h in NationalHolders(item, tier))
                             {
                                 var location = holders[h];
                                 if ((_locations[location].LeadTimeDays ?? tierLead) > day) continue;
@@ -365,42 +366,53 @@ public static class ScenarioEngine
 
         private static readonly SourceTier[] Tiers = Enum.GetValues<SourceTier>();
 
-        /// <summary>Positions (in location order) of the holders of <paramref name="item"/> that are <paramref name="tier"/> sources for <paramref name="region"/>.</summary>
-        private int[] TierHolders(int item, int region, SourceTier tier)
+        /// <summary>
+        /// Positions (in location order) of the holders of <paramref name="item"/> that are national stockpiles
+        /// (<paramref name="tier"/> = NationalStockpile) or suppliers: the same for every line region, so found once per item.
+        /// </summary>
+        private int[] NationalHolders(int item, SourceTier tier)
         {
-            var at = (item * _regionCount + region) * Tiers.Length + (int)tier;
-            if (_tierHolders[at] is { } list) return list;
-            var tiers = TiersFor(region);
+            var at = item * 2 + (tier == SourceTier.Suppliers ? 1 : 0);
+            if (_nationalHolders[at] is { } list) return list;
             var holders = _holders[item];
-            var positions = new List<int>();
+            var (stockpiles, suppliers) = (new List<int>(), new List<int>());
             for (var h = 0; h < holders.Length; h++)
-                if (tiers[holders[h]] == tier) positions.Add(h);
-            return _tierHolders[at] = positions.ToArray();
+            {
+                var kind = _locations[holders[h]].Kind;
+                if (kind == LocationKind.NationalStockpile) stockpiles.Add(h);
+                else if (kind == LocationKind.Supplier) suppliers.Add(h);
+            }
+            _nationalHolders[item * 2] = stockpiles.ToArray();
+            _nationalHolders[item * 2 + 1] = suppliers.ToArray();
+            return _nationalHolders[at]!;
         }
 
         /// <summary>The own-region holders of (item, region) with a max tree over their stock, kept current by <see cref="Take"/>.</summary>
         private OwnHolders Own(int item, int region) => _own[item * _regionCount + region] ?? OwnOfEveryRegion(item, region);
 
-        /// <summary>One pass over an item's holders sorts them into every region's own list (the own tier is: regional, in the region).</summary>
+        /// <summary>Two passes over an item's holders sort them into every region's own list (the own tier is: regional, in the region).</summary>
         private OwnHolders OwnOfEveryRegion(int item, int region)
         {
             var holders = _holders[item];
-            var byRegion = new List<int>?[_regionCount];
+            var counts = new int[_regionCount];
             for (var h = 0; h < holders.Length; h++)
-                if (_locations[holders[h]].IsRegional) (byRegion[_locationRegion[holders[h]]] ??= []).Add(h);
+                if (_locations[holders[h]].IsRegional) counts[_locationRegion[holders[h]]]++;
+            var positions = new int[_regionCount][];
+            for (var r = 0; r < _regionCount; r++) positions[r] = counts[r] == 0 ? [] : new int[counts[r]];
+            Array.Clear(counts);
             var slots = _ownSlot[item] ??= new int[holders.Length];
+            for (var h = 0; h < holders.Length; h++)
+            {
+                if (!_locations[holders[h]].IsRegional) continue;
+                var r = _locationRegion[holders[h]];
+                slots[h] = counts[r];
+                positions[r][counts[r]++] = h;
+            }
             for (var r = 0; r < _regionCount; r++)
             {
-                var positions = byRegion[r]?.ToArray() ?? [];
-                var stock = new long[positions.Length];
                 var leadTimeOverrides = false;
-                for (var i = 0; i < positions.Length; i++)
-                {
-                    slots[positions[i]] = i;
-                    stock[i] = _stock[item][positions[i]];
-                    leadTimeOverrides |= _locations[holders[positions[i]]].LeadTimeDays is not null;
-                }
-                _own[item * _regionCount + r] = new OwnHolders(positions, new MaxTree(stock), leadTimeOverrides);
+                foreach (var h in positions[r]) leadTimeOverrides |= _locations[holders[h]].LeadTimeDays is not null;
+                _own[item * _regionCount + r] = new OwnHolders(positions[r], new MaxTree(_stock[item], positions[r]), leadTimeOverrides);
             }
             return _own[item * _regionCount + region]!;
         }
@@ -496,13 +508,14 @@ public static class ScenarioEngine
         private readonly long[] _tree;
         private readonly int _leaves;
 
-        public MaxTree(long[] values)
+        /// <summary>A tree over <c>values[at[0]], values[at[1]], ...</c>.</summary>
+        public MaxTree(long[] values, int[] at)
         {
             _leaves = 1;
-            while (_leaves < values.Length) _leaves <<= 1;
+            while (_leaves < at.Length) _leaves <<= 1;
             _tree = new long[2 * _leaves];
-            Array.Fill(_tree, long.MinValue);
-            values.CopyTo(_tree, _leaves);
+            Array.Fill(_tree, long.MinValue, _leaves + at.Length, _leaves - at.Length);
+            for (var i = 0; i < at.Length; i++) _tree[_leaves + i] = values[at[i]];
             for (var i = _leaves - 1; i >= 1; i--) _tree[i] = Math.Max(_tree[2 * i], _tree[2 * i + 1]);
         }
 

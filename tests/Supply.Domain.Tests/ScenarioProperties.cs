@@ -188,6 +188,17 @@ public class ScenarioProperties
         }, salt: 8128, cases: 500, print: Describe);
 
     [Fact]
+    public void Independent_parts_run_on_several_threads_give_exactly_what_one_run_gives() =>
+        ForAll(GenInput, input =>
+        {
+            // Items joined by a group are one part; the others (and a used group without items) are parts of their own.
+            Assert.InRange(ScenarioParts.Split(input, 8).Count, 3, 4);
+            var one = Json(ScenarioEngine.Run(input, new ScenarioOptions(MaxParallelism: 1)));
+            Assert.Equal(one, Json(ScenarioEngine.Run(input, new ScenarioOptions(MaxParallelism: 2))));
+            Assert.Equal(one, Json(ScenarioEngine.Run(input, new ScenarioOptions(MaxParallelism: 8))));
+        }, salt: 1729, cases: 300, print: Describe);
+
+    [Fact]
     public void A_plan_never_moves_more_than_a_source_holds_nor_dips_below_a_reserve_nor_delivers_before_the_lead_time() =>
         ForAll(GenInput, input =>
         {

@@ -25,8 +25,28 @@ public static class ScenarioEngine
     {
         var violations = input.Validate();
         if (violations.Count > 0) throw new DomainValidationException(violations.Take(Limits.MaxViolations).ToList());
-        return new EngineRun(input, options ?? ScenarioOptions.Default).Execute();
+        options ??= ScenarioOptions.Default;
+        var threads = options.RecordDraws ? 1 : options.MaxParallelism > 0 ? options.MaxParallelism : Environment.ProcessorCount;
+        var parts = threads > 1 ? ScenarioParts.Split(input, threads) : [];
+        if (parts.Count < 2) return new EngineRun(input, options, part: null).Execute();
+        // Independent parts on their own threads (a nation: hundreds of items, each its own part), then merged into the
+        // order one run would have produced.
+        var results = new ScenarioResult[parts.Count];
+        try
+        {
+            Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                i => results[i] = new EngineRun(input, options, parts[i]).Execute());
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        return ScenarioParts.Merge(input.Scenario, results);
     }
+
+    /// <summary>Totals of a result's lines (one run, or merged parts).</summary>
+    internal static ScenarioTotals TotalsOf(IReadOnlyList<ScenarioLine> lines) =>
+        new(lines.Sum(l => l.Demand), lines.Aggregate(TierQuantities.Zero, (sum, l) => sum + l.MetBy), lines.Sum(l => l.Shortfall));
 
     /// <summary>Spreads a per-day rate into whole units per day: day d gets ceil(total to d) − ceil(total to d−1).</summary>
     internal static long[] WholeUnits(double[] perDay)
@@ -56,6 +76,7 @@ public static class ScenarioEngine
         private readonly ScenarioInput _input;
         private readonly Scenario _scenario;
         private readonly ScenarioOptions _options;
+        private readonly ScenarioParts.Part? _part;                    // null: every item
         private readonly SourceLocation[] _locations;                 // ordinal id order
         private readonly string[] _items;                             // ordinal id order
         private readonly Dictionary<string, int> _itemIndex = new(StringComparer.Ordinal);
@@ -82,8 +103,9 @@ public static class ScenarioEngine
         private readonly List<Transfer> _transfers = [];
         private readonly List<StockDraw> _draws = [];
 
-        public EngineRun(ScenarioInput input, ScenarioOptions options)
+        public EngineRun(ScenarioInput input, ScenarioOptions options, ScenarioParts.Part? part)
         {
+            _part = part;
             _input = input;
             _scenario = input.Scenario;
             _options = options;
@@ -123,11 +145,11 @@ public static class ScenarioEngine
                     if (_locations[_holders[k][h]].IsRegional) _regionStock[_locationRegion[_holders[k][h]] * _items.Length + k] += _stock[k][h];
             }
             foreach (var o in input.Ordinary)
-                _reserve[_regionIndex[o.RegionCode] * _items.Length + _itemIndex[o.ItemId]] = (long)Math.Ceiling(_scenario.ReserveDays * o.PerDay - 1e-9);
+                if (InPart(o.ItemId)) _reserve[_regionIndex[o.RegionCode] * _items.Length + _itemIndex[o.ItemId]] = (long)Math.Ceiling(_scenario.ReserveDays * o.PerDay - 1e-9);
             foreach (var g in input.Items.Where(i => i.SubstitutionGroup.Length > 0).GroupBy(i => i.SubstitutionGroup, StringComparer.Ordinal))
                 _groupItems[g.Key] = g.Select(i => _itemIndex[i.ItemId]).Order().ToArray();
             // Sorted, so even the floating-point product of several factors never depends on the input's order.
-            foreach (var r in input.Reductions.OrderBy(r => r.ItemId, StringComparer.Ordinal).ThenBy(r => r.From).ThenBy(r => r.To)
+            foreach (var r in input.Reductions.Where(r => InPart(r.ItemId)).OrderBy(r => r.ItemId, StringComparer.Ordinal).ThenBy(r => r.From).ThenBy(r => r.To)
                          .ThenBy(r => r.SupplierLocationId, StringComparer.Ordinal).ThenBy(r => r.Factor).ThenBy(r => r.Quantity))
             {
                 var k = _itemIndex[r.ItemId];
@@ -137,12 +159,14 @@ public static class ScenarioEngine
             foreach (var k in _reductions.Keys) _caps[k] = (new long[_holders[k].Length], new bool[_holders[k].Length]);
         }
 
+        private bool InPart(string itemId) => _part is null || _part.Items.Contains(itemId);
+
         private void HoldersFromList(IReadOnlyList<StockAvailable> stock, Dictionary<string, int> locationIndex)
         {
             var held = new List<(int Location, long Quantity)>[_items.Length];
             foreach (var s in stock)
             {
-                if (s.Quantity <= 0) continue;
+                if (s.Quantity <= 0 || !InPart(s.ItemId)) continue;
                 var k = _itemIndex[s.ItemId];
                 (held[k] ??= []).Add((locationIndex[s.LocationId], s.Quantity));
             }
@@ -162,6 +186,7 @@ public static class ScenarioEngine
             var same = number.Length == _locations.Length; // every location holds something: the numbers are the engine's own
             for (var c = 0; c < columns.ItemIds.Length; c++)
             {
+                if (!InPart(columns.ItemIds[c])) continue;
                 var k = _itemIndex[columns.ItemIds[c]];
                 _holders[k] = same ? columns.Holders[c] : Array.ConvertAll(columns.Holders[c], h => number[h]); // read, never written
                 _stock[k] = (long[])columns.Quantities[c].Clone(); // the run takes from its own copy; the input stays as it was
@@ -172,7 +197,7 @@ public static class ScenarioEngine
         {
             var horizon = _scenario.HorizonDays;
             var lines = DemandLines();
-            var ordinary = _input.Ordinary
+            var ordinary = _input.Ordinary.Where(o => InPart(o.ItemId))
                 .OrderBy(o => o.RegionCode, StringComparer.Ordinal).ThenBy(o => o.ItemId, StringComparer.Ordinal)
                 .Select(o => new OrdinaryState(o, WholeUnits(Enumerable.Repeat(o.PerDay, horizon).ToArray())) { Region = _regionIndex[o.RegionCode], Item = _itemIndex[o.ItemId] })
                 .ToList();
@@ -185,8 +210,7 @@ public static class ScenarioEngine
             }
 
             var resultLines = lines.Select(l => l.ToLine()).ToList();
-            var totals = new ScenarioTotals(resultLines.Sum(l => l.Demand),
-                resultLines.Aggregate(TierQuantities.Zero, (sum, l) => sum + l.MetBy), resultLines.Sum(l => l.Shortfall));
+            var totals = TotalsOf(resultLines);
             var ordinaryLines = ordinary.Select(o =>
             {
                 var total = o.PerDay.Sum();
@@ -212,7 +236,7 @@ public static class ScenarioEngine
                 var until = use.Days is { } days ? Math.Min(horizon, region.ArrivalDay + days) : horizon;
                 for (var d = region.ArrivalDay; d < until; d++) perDay[d] += group.Count * use.PerCasualtyPerDay;
             }
-            return rates
+            return rates.Where(kv => _part is null || _part.Serves(kv.Key.Supply))
                 .OrderBy(kv => kv.Key.Region, StringComparer.Ordinal).ThenBy(kv => kv.Key.Supply)
                 .Select(kv => new LineState(kv.Key.Region, kv.Key.Supply, WholeUnits(kv.Value))
                 {

@@ -71,7 +71,12 @@ public sealed record ScenarioResult(
     IReadOnlyList<OrdinaryLine> Ordinary,
     IReadOnlyList<StockDraw> Draws);
 
-public sealed record ScenarioOptions(bool RecordDraws = false)
+/// <param name="RecordDraws">Also list every draw on stock (ordinary use included), in the order made; runs on one thread.</param>
+/// <param name="MaxParallelism">
+/// How many threads may run independent parts of the scenario at once (0: one per processor). Items that no line,
+/// substitution group or reserve connects are independent, so the result is the same whatever this is.
+/// </param>
+public sealed record ScenarioOptions(bool RecordDraws = false, int MaxParallelism = 0)
 {
     public static readonly ScenarioOptions Default = new();
 }

@@ -417,6 +417,8 @@ internal sealed class CpuWindow(int serverPid)
     private readonly ProcStats.MachineCpu? _machine = ProcStats.Machine();
     private readonly double? _server = ProcStats.CpuSeconds(serverPid);
     private readonly double _self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    private readonly int _collections = GC.CollectionCount(0);
+    private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
 
     public override string ToString()
     {
@@ -425,7 +427,9 @@ internal sealed class CpuWindow(int serverPid)
         var self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _self;
         if (ProcStats.Machine() is not { } m1 || _machine is not { } m0 || span <= 0) return "";
         var busy = (m1 - m0).Busy;
-        return $"[CPU: server {100 * server / span:0}%, benchmark {100 * self / span:0}%, others {100 * Math.Max(0, busy - server - self) / span:0}% of {Environment.ProcessorCount * 100}%]";
+        // The benchmark's own collections pause its clocks too: say how many there were and how long they took.
+        return $"[CPU: server {100 * server / span:0}%, benchmark {100 * self / span:0}%, others {100 * Math.Max(0, busy - server - self) / span:0}% of {Environment.ProcessorCount * 100}%; " +
+               $"benchmark GC: {GC.CollectionCount(0) - _collections} collections, paused {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:0} ms]";
     }
 }
 

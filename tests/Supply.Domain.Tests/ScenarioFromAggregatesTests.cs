@@ -116,6 +116,32 @@ public class ScenarioFromAggregatesTests
     }
 
     [Fact]
+    public void A_region_table_reads_each_location_by_its_own_item_ids_whatever_the_previous_location_held()
+    {
+        var day = new DateOnly(2025, 3, 14);
+        LocationItemTotals I(string id, long usable, double daily) => new(id, "", usable, 0, 0, usable, usable, daily, 0, null, []);
+        LocationTotals L(string id, params LocationItemTotals[] items) => new(id, "01", "Stockholm-Gotland", 1, null, null, day, items);
+        // b repeats a's ids (its columns are a's), c holds them in the other order, d fewer, e the same count but other ids.
+        var locations = new[]
+        {
+            L("a", I("npl:1", 1, 0.5), I("npl:2", 2, 1)), L("b", I("npl:1", 3, 0), I("npl:2", 4, 2)), L("c", I("npl:2", 5, 0), I("npl:1", 6, 3)),
+            L("d", I("npl:2", 7, 1)), L("e", I("npl:3", 8, 1), I("npl:2", 9, 0)),
+        };
+        var query = new ScenarioStockQuery(day, ["npl:1", "npl:2"]);
+        var table = Aggregates.ScenarioStockTableOf("01", locations, query);
+        var expected = Aggregates.ScenarioStockOf(locations, query);
+        Assert.Equal(["npl:1", "npl:2"], table.ItemIds);
+        Assert.Equal(expected.Select(s => s.LocationId), table.LocationIds);
+        for (var r = 0; r < expected.Count; r++)
+            for (var c = 0; c < table.ItemIds.Length; c++)
+            {
+                var line = expected[r].Lines.SingleOrDefault(l => l.ItemId == table.ItemIds[c]);
+                Assert.Equal((line.Usable, line.DailyConsumption), (table.Usable[r * 2 + c], table.DailyConsumption[r * 2 + c]));
+            }
+        Assert.Equal([1L, 2, 3, 4, 6, 5, 0, 7, 0, 9], table.Usable);
+    }
+
+    [Fact]
     public void A_location_in_two_tables_counts_once_from_its_current_region_and_unknown_locations_are_left_out()
     {
         var scenario = Scenario(3, 0, Profile(Use("npl:1", 1)), Hit("01", 1));

@@ -160,17 +160,36 @@ public static class Aggregates
         for (var c = 0; c < itemIds.Length; c++) column[itemIds[c]] = c;
         var usable = new long[rows.Length * itemIds.Length];
         var daily = new double[usable.Length];
+        // Locations of a region mostly hold the same items in the same order: when a location's item ids equal the previous
+        // location's, its columns are the previous one's too (comparing ids is cheaper than looking each one up).
+        IReadOnlyList<LocationItemTotals>? previous = null;
+        var columnOf = Array.Empty<int>(); // per position in the location's items: column, or -1 (not asked for)
         for (var r = 0; r < rows.Length; r++)
         {
-            var row = r * itemIds.Length;
-            foreach (var item in rows[r].Items)
+            var items = rows[r].Items;
+            if (!SameItemIds(items, previous))
             {
-                if (!column.TryGetValue(item.ItemId, out var c)) continue;
-                usable[row + c] = UsableOn(item, rows[r].UsableOn, query.Start);
-                daily[row + c] = item.DailyConsumption;
+                columnOf = new int[items.Count];
+                for (var i = 0; i < items.Count; i++) columnOf[i] = column.TryGetValue(items[i].ItemId, out var c) ? c : -1;
+                previous = items;
+            }
+            var row = r * itemIds.Length;
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (columnOf[i] < 0) continue;
+                usable[row + columnOf[i]] = UsableOn(items[i], rows[r].UsableOn, query.Start);
+                daily[row + columnOf[i]] = items[i].DailyConsumption;
             }
         }
         return new ScenarioStockTable(regionCode, itemIds, Array.ConvertAll(rows, l => l.LocationId), usable, daily);
+    }
+
+    private static bool SameItemIds(IReadOnlyList<LocationItemTotals> items, IReadOnlyList<LocationItemTotals>? previous)
+    {
+        if (previous is null || previous.Count != items.Count) return false;
+        for (var i = 0; i < items.Count; i++)
+            if (!string.Equals(items[i].ItemId, previous[i].ItemId, StringComparison.Ordinal)) return false;
+        return true;
     }
 
     private static long UsableOn(LocationItemTotals item, DateOnly computedOn, DateOnly date) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
 
@@ -99,6 +100,8 @@ public static class ScenarioEngine
         private readonly sbyte[] _regionTier;                          // [region * regions + line region]: a tier, Mixed or Unknown
         private const sbyte Unknown = -2, Mixed = -1;
         private readonly int _regionCount;
+        private readonly Slab<long> _longs = new(1 << 18);            // max trees (a nation: ~20 MB a run, in 2 MB chunks)
+        private readonly Slab<int> _ints = new(1 << 18);              // own-region positions
         private readonly int[]?[] _ownSlot;                            // per item: each regional holder's place in its own region's list
         private readonly List<Transfer> _transfers = [];
         private readonly List<StockDraw> _draws = [];
@@ -202,11 +205,20 @@ public static class ScenarioEngine
                 .Select(o => new OrdinaryState(o, WholeUnits(Enumerable.Repeat(o.PerDay, horizon).ToArray())) { Region = _regionIndex[o.RegionCode], Item = _itemIndex[o.ItemId] })
                 .ToList();
 
-            for (var day = 0; day < horizon; day++)
+            try
             {
-                SetSupplierCaps(day);
-                foreach (var o in ordinary) o.Met += TakeOrdinary(o.Region, o.Item, o.PerDay[day], day);
-                foreach (var line in lines) Serve(line, day);
+                for (var day = 0; day < horizon; day++)
+                {
+                    SetSupplierCaps(day);
+                    foreach (var o in ordinary) o.Met += TakeOrdinary(o.Region, o.Item, o.PerDay[day], day);
+                    foreach (var line in lines) Serve(line, day);
+                }
+            }
+            finally
+            {
+                // The trees and their positions are done with: back to the pool for the next run.
+                _longs.Return();
+                _ints.Return();
             }
 
             var resultLines = lines.Select(l => l.ToLine()).ToList();
@@ -258,7 +270,7 @@ public static class ScenarioEngine
                 // The largest holding; ties: the first in location order.
                 var most = own.Stock.Max;
                 if (most <= 0) break;
-                var best = own.Positions[own.Stock.FirstAtLeast(most)];
+                var best = own[own.Stock.FirstAtLeast(most)];
                 var take = Math.Min(left, most);
                 Take(item, best, take, day, DrawKind.Ordinary);
                 left -= take;
@@ -288,11 +300,12 @@ public static class ScenarioEngine
                     var regionTier = RegionTier(region, line.RegionNumber);
                     if (regionTier is { } t && t != tier) continue;
                     var own = Own(item, region);
-                    if (own.Positions.Length == 0) continue;
+                    if (own.Count == 0) continue;
                     if (regionTier is null || own.LeadTimeOverrides)
                     {
-                        foreach (var h in own.Positions)
+                        for (var i = 0; i < own.Count; i++)
                         {
+                            var h = own[i];
                             var location = holders[h];
                             if (tiers[location] != tier || (_locations[location].LeadTimeDays ?? tierLead) > day) continue;
                             Consider(item, h, location, Giveable(tier, item, h, location));
@@ -306,7 +319,7 @@ public static class ScenarioEngine
                     if (above <= 0 || most <= 0) continue;
                     var give = Math.Min(most, above);
                     if (give < bestGive) continue; // cannot win; finding its first holder (for ties) costs a tree walk
-                    var first = own.Positions[own.Stock.FirstAtLeast(give)];
+                    var first = own[own.Stock.FirstAtLeast(give)];
                     Consider(item, first, holders[first], give);
                 }
             }
@@ -418,25 +431,28 @@ public static class ScenarioEngine
         private OwnHolders OwnOfEveryRegion(int item, int region)
         {
             var holders = _holders[item];
-            var counts = new int[_regionCount];
+            var counts = new int[_regionCount + 1];
             for (var h = 0; h < holders.Length; h++)
-                if (_locations[holders[h]].IsRegional) counts[_locationRegion[holders[h]]]++;
-            var positions = new int[_regionCount][];
-            for (var r = 0; r < _regionCount; r++) positions[r] = counts[r] == 0 ? [] : new int[counts[r]];
-            Array.Clear(counts);
+                if (_locations[holders[h]].IsRegional) counts[_locationRegion[holders[h]] + 1]++;
+            for (var r = 0; r < _regionCount; r++) counts[r + 1] += counts[r]; // counts[r]: where region r's positions start
+            var (positions, start) = _ints.Take(counts[_regionCount]);
+            var next = counts[..^1];
             var slots = _ownSlot[item] ??= new int[holders.Length];
             for (var h = 0; h < holders.Length; h++)
             {
                 if (!_locations[holders[h]].IsRegional) continue;
                 var r = _locationRegion[holders[h]];
-                slots[h] = counts[r];
-                positions[r][counts[r]++] = h;
+                slots[h] = next[r] - counts[r];
+                positions[start + next[r]++] = h;
             }
             for (var r = 0; r < _regionCount; r++)
             {
+                var (from, count) = (start + counts[r], counts[r + 1] - counts[r]);
                 var leadTimeOverrides = false;
-                foreach (var h in positions[r]) leadTimeOverrides |= _locations[holders[h]].LeadTimeDays is not null;
-                _own[item * _regionCount + r] = new OwnHolders(positions[r], new MaxTree(_stock[item], positions[r]), leadTimeOverrides);
+                for (var i = from; i < from + count; i++) leadTimeOverrides |= _locations[holders[positions[i]]].LeadTimeDays is not null;
+                var (nodes, offset) = _longs.Take(MaxTree.Size(count));
+                _own[item * _regionCount + r] = new OwnHolders(positions, from, count,
+                    new MaxTree(_stock[item], positions, from, count, nodes, offset), leadTimeOverrides);
             }
             return _own[item * _regionCount + region]!;
         }
@@ -524,40 +540,92 @@ public static class ScenarioEngine
         }
     }
 
-    private sealed record OwnHolders(int[] Positions, MaxTree Stock, bool LeadTimeOverrides);
+    /// <summary>A region's own holders of an item: positions in the item's holder list (a slice of a slab), and a max tree over their stock.</summary>
+    private sealed class OwnHolders(int[] slab, int start, int count, MaxTree stock, bool leadTimeOverrides)
+    {
+        public int Count { get; } = count;
+        public int this[int i] => slab[start + i];
+        public MaxTree Stock { get; } = stock;
+        public bool LeadTimeOverrides { get; } = leadTimeOverrides;
+    }
 
-    /// <summary>A max segment tree: the largest value, and the first index holding at least a value, in O(log n).</summary>
+    /// <summary>
+    /// A max segment tree: the largest value, and the first index holding at least a value, in O(log n). Its nodes live in a
+    /// slice of a slab (node i at <c>nodes[offset + i]</c>, i from 1).
+    /// </summary>
     private sealed class MaxTree
     {
-        private readonly long[] _tree;
+        private readonly long[] _nodes;
+        private readonly int _offset;
         private readonly int _leaves;
 
-        /// <summary>A tree over <c>values[at[0]], values[at[1]], ...</c>.</summary>
-        public MaxTree(long[] values, int[] at)
+        /// <summary>Room a tree over <paramref name="count"/> values takes in a slab.</summary>
+        public static int Size(int count) => 2 * Leaves(count);
+
+        private static int Leaves(int count)
         {
-            _leaves = 1;
-            while (_leaves < at.Length) _leaves <<= 1;
-            _tree = new long[2 * _leaves];
-            Array.Fill(_tree, long.MinValue, _leaves + at.Length, _leaves - at.Length);
-            for (var i = 0; i < at.Length; i++) _tree[_leaves + i] = values[at[i]];
-            for (var i = _leaves - 1; i >= 1; i--) _tree[i] = Math.Max(_tree[2 * i], _tree[2 * i + 1]);
+            var leaves = 1;
+            while (leaves < count) leaves <<= 1;
+            return leaves;
         }
 
-        public long Max => _tree[1];
+        /// <summary>A tree over <c>values[at[from]], values[at[from + 1]], ...</c> (<paramref name="count"/> of them) in <c>nodes[offset..offset + Size(count))</c>.</summary>
+        public MaxTree(long[] values, int[] at, int from, int count, long[] nodes, int offset)
+        {
+            _leaves = Leaves(count);
+            _nodes = nodes;
+            _offset = offset;
+            Array.Fill(nodes, long.MinValue, offset + _leaves + count, _leaves - count);
+            for (var i = 0; i < count; i++) nodes[offset + _leaves + i] = values[at[from + i]];
+            for (var i = _leaves - 1; i >= 1; i--) nodes[offset + i] = Math.Max(nodes[offset + 2 * i], nodes[offset + 2 * i + 1]);
+        }
+
+        public long Max => _nodes[_offset + 1];
 
         public void Set(int index, long value)
         {
             var i = index + _leaves;
-            _tree[i] = value;
-            for (i >>= 1; i >= 1; i >>= 1) _tree[i] = Math.Max(_tree[2 * i], _tree[2 * i + 1]);
+            _nodes[_offset + i] = value;
+            for (i >>= 1; i >= 1; i >>= 1) _nodes[_offset + i] = Math.Max(_nodes[_offset + 2 * i], _nodes[_offset + 2 * i + 1]);
         }
 
         /// <summary>The first index whose value is at least <paramref name="value"/>; the caller knows one exists (value ≤ Max).</summary>
         public int FirstAtLeast(long value)
         {
             var i = 1;
-            while (i < _leaves) i = _tree[2 * i] >= value ? 2 * i : 2 * i + 1;
+            while (i < _leaves) i = _nodes[_offset + 2 * i] >= value ? 2 * i : 2 * i + 1;
             return i - _leaves;
+        }
+    }
+
+    /// <summary>
+    /// Hands out slices of a few large pooled arrays for a run's many small working arrays (a nation: 10,000 trees) and gives
+    /// the arrays back when the run ends, so the next run works in memory the process already has instead of fresh pages
+    /// (which the garbage collector would also copy while they live). Slices are not cleared: their users write before reading.
+    /// </summary>
+    private sealed class Slab<T>(int chunkLength)
+    {
+        private readonly List<T[]> _chunks = [];
+        private int _used = int.MaxValue / 2; // no chunk yet
+
+        public (T[] Array, int Offset) Take(int length)
+        {
+            if (length > chunkLength) return (new T[length], 0);
+            if (_used + length > chunkLength)
+            {
+                _chunks.Add(ArrayPool<T>.Shared.Rent(chunkLength));
+                _used = 0;
+            }
+            var offset = _used;
+            _used += length;
+            return (_chunks[^1], offset);
+        }
+
+        public void Return()
+        {
+            foreach (var chunk in _chunks) ArrayPool<T>.Shared.Return(chunk);
+            _chunks.Clear();
+            _used = int.MaxValue / 2;
         }
     }
 

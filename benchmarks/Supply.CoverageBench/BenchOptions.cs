@@ -10,6 +10,7 @@ public sealed class BenchOptions
     public int Streams { get; private set; } = 4;
     public int Window { get; private set; } = 4;
     public int CoverageCalls { get; private set; } = 200;
+    public int CoverageWarmup { get; private set; } = 30;
     public int ScenarioRuns { get; private set; } = 5;
     public int ScenarioItems { get; private set; } = 500;
     public int HorizonDays { get; private set; } = 14;
@@ -37,6 +38,7 @@ public sealed class BenchOptions
           --streams N          concurrent StreamReports calls while loading     (default 4)
           --window N           reports in flight per stream                     (default 4)
           --coverage-calls N   GetCoverage calls timed                          (default 200)
+          --coverage-warmup N  GetCoverage calls made (and shown) before the timed ones   (default 30)
           --scenario-runs N    RunScenario calls timed                          (default 5)
           --scenario-items N   items the scenario's profile uses                (default 500)
           --horizon N          scenario horizon in days                         (default 14)
@@ -76,6 +78,7 @@ public sealed class BenchOptions
                 case "streams": o.Streams = Int(name, value, 1, 64); break;
                 case "window": o.Window = Int(name, value, 1, 1_000); break;
                 case "coverage-calls": o.CoverageCalls = Int(name, value, 1, 100_000); break;
+                case "coverage-warmup": o.CoverageWarmup = Int(name, value, 0, 100_000); break;
                 case "scenario-runs": o.ScenarioRuns = Int(name, value, 1, 1_000); break;
                 case "scenario-items": o.ScenarioItems = Int(name, value, 1, 20_000); break;
                 case "horizon": o.HorizonDays = Int(name, value, 1, 366); break;

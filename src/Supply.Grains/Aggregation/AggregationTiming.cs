@@ -13,10 +13,14 @@ public static class AggregationTiming
     public static readonly TimeSpan PushDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// The push delay after a push whose totals took <paramref name="lastCost"/> to compute: at least twice that, so a
-    /// large region under a stream of publications spends at most about a third of its time summing (a small one: 250 ms).
+    /// The push delay when the last push's totals took <paramref name="lastCost"/> to compute and were computed
+    /// <paramref name="sinceLastPush"/> ago: the next push starts at least twice that cost after the last one ended, so a
+    /// large region under a stream of publications spends at most about a third of its time summing, and never sooner
+    /// than <see cref="PushDelay"/>. A push long ago holds nothing back: a slow sum under a load minutes before (or one
+    /// stretched by a collection) must not delay the next quiet change by seconds.
     /// </summary>
-    public static TimeSpan PushDelayAfter(TimeSpan lastCost) => TimeSpan.FromTicks(Math.Max(PushDelay.Ticks, 2 * lastCost.Ticks));
+    public static TimeSpan PushDelayAfter(TimeSpan lastCost, TimeSpan sinceLastPush) =>
+        TimeSpan.FromTicks(Math.Max(PushDelay.Ticks, 2 * lastCost.Ticks - sinceLastPush.Ticks));
 
     /// <summary>Least time between the starts of two state writes of one aggregate: its whole state is rewritten, and it can be rebuilt from the locations.</summary>
     public static readonly TimeSpan MinWriteInterval = TimeSpan.FromSeconds(2);

@@ -29,6 +29,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private bool _pushArmed;
     private int _pushFailures;
     private TimeSpan _lastPushCost; // computing a large region's totals takes a while: debounce longer than that
+    private long _lastPushEnded;    // timestamp (TimeProvider) when it was last computed; 0: never
 
     public RegionAggregateGrain(
         [PersistentState(StateName, StorageNames.Default)] IPersistentState<RegionAggregateState> state,
@@ -130,7 +131,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     {
         _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
         _unpushed = true;
-        SchedulePush(AggregationTiming.PushDelayAfter(_lastPushCost));
+        SchedulePush(AggregationTiming.PushDelayAfter(_lastPushCost, _lastPushEnded == 0 ? TimeSpan.MaxValue : _time.GetElapsedTime(_lastPushEnded)));
     }
 
     /// <summary>Debounce: one timer tick per burst of changes; the tick pushes the newest totals.</summary>
@@ -177,6 +178,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         var computing = _time.GetTimestamp();
         var totals = Aggregates.RegionTotalsOf(RegionCode, _version, _locations.Values);
         _lastPushCost = _time.GetElapsedTime(computing);
+        _lastPushEnded = _time.GetTimestamp();
         await Nation.Push(totals.AsImmutable());
         _pushedVersion = Math.Max(_pushedVersion, totals.Version);
         if (_version == totals.Version) _unpushed = false;

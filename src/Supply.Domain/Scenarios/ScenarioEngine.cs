@@ -68,9 +68,9 @@ public static class ScenarioEngine
     /// <remarks>
     /// Indexed for scale (a nation: thousands of locations × hundreds of items × weeks): locations and items are
     /// numbered in ordinal id order, so comparing numbers is comparing ids and every tie-break stays the same; each
-    /// item's holders (in location order) carry their stock in arrays; and the holders a line can draw from in one
-    /// tier are listed once per (item, region, tier) instead of being looked for among all holders on every take.
-    /// The rules are those above, unchanged (a test runs the straightforward original beside it).
+    /// item's holders (in location order) carry their stock in arrays; each region's own holders of an item sit under a
+    /// max tree, and an item's stockpiles and suppliers are listed once, instead of being looked for among all holders
+    /// on every take. The rules are those above, unchanged (a test runs the straightforward original beside it).
     /// </remarks>
     private sealed class EngineRun
     {
@@ -92,8 +92,8 @@ public static class ScenarioEngine
         private readonly Dictionary<int, List<DeliveryReduction>> _reductions = [];
         /// <summary>Per item under a delivery reduction: what each supplier holder may still release today, and whether a cap applies today.</summary>
         private readonly Dictionary<int, (long[] Releasable, bool[] Capped)> _caps = [];
-        /// <summary>Per (item, line region, tier): positions in <see cref="_holders"/> of that tier's sources, built when first needed.</summary>
-        private readonly int[]?[] _nationalHolders;                   // [item * 2]: national stockpiles, [item * 2 + 1]: suppliers
+        /// <summary>Positions in <see cref="_holders"/>: [item * 2] national stockpiles, [item * 2 + 1] suppliers; built when first needed.</summary>
+        private readonly int[]?[] _nationalHolders;
         private readonly SourceTier[]?[] _tierOf;                      // per line region: the tier of every location
         /// <summary>Per [item * regions + region]: the region's own holders of the item; built for all regions of an item at once.</summary>
         private readonly OwnHolders?[] _own;
@@ -136,8 +136,8 @@ public static class ScenarioEngine
             _holders = new int[_items.Length][];
             _ownSlot = new int[_items.Length][];
             _stock = new long[_items.Length][];
-            _regionStock = new long[_regionIndex.Count * _items.Length];
-            _reserve = new long[_regionIndex.Count * _items.Length];
+            _regionStock = new long[_regionCount * _items.Length];
+            _reserve = new long[_regionCount * _items.Length];
             if (columns is not null) HoldersFromColumns(columns, locationIndex);
             else HoldersFromList(input.Stock, locationIndex);
             for (var k = 0; k < _items.Length; k++)
@@ -286,16 +286,15 @@ public static class ScenarioEngine
         /// are scanned holder by holder. The best over regions and items: most to give, then location, then item, as the
         /// rules say.
         /// </summary>
-        private (int Item, int Holder, int Location, long Give) BestRegional(LineState line, SourceTier tier, int day)
+        private Candidate BestRegional(LineState line, SourceTier tier, int day)
         {
-            int bestItem = -1, bestHolder = -1, bestLocation = -1;
-            long bestGive = 0;
+            var best = Candidate.None;
             var tierLead = _scenario.LeadTimes.For(tier);
             var tiers = TiersFor(line.RegionNumber);
             foreach (var item in line.Items)
             {
                 var holders = _holders[item];
-                for (var region = 0; region < _regionIndex.Count; region++)
+                for (var region = 0; region < _regionCount; region++)
                 {
                     var regionTier = RegionTier(region, line.RegionNumber);
                     if (regionTier is { } t && t != tier) continue;
@@ -308,7 +307,7 @@ public static class ScenarioEngine
                             var h = own[i];
                             var location = holders[h];
                             if (tiers[location] != tier || (_locations[location].LeadTimeDays ?? tierLead) > day) continue;
-                            Consider(item, h, location, Giveable(tier, item, h, location));
+                            best.Consider(item, h, location, Giveable(tier, item, h, location));
                         }
                         continue;
                     }
@@ -318,22 +317,12 @@ public static class ScenarioEngine
                     var most = own.Stock.Max;
                     if (above <= 0 || most <= 0) continue;
                     var give = Math.Min(most, above);
-                    if (give < bestGive) continue; // cannot win; finding its first holder (for ties) costs a tree walk
+                    if (give < best.Give) continue; // cannot win; finding its first holder (for ties) costs a tree walk
                     var first = own[own.Stock.FirstAtLeast(give)];
-                    Consider(item, first, holders[first], give);
+                    best.Consider(item, first, holders[first], give);
                 }
             }
-            return (bestItem, bestHolder, bestLocation, bestGive);
-
-            void Consider(int item, int h, int location, long give)
-            {
-                // Most to give first; ties: location id, then item id (numbers follow id order).
-                if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
-                                        && (location < bestLocation || (location == bestLocation && item < bestItem))))
-                {
-                    bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
-                }
-            }
+            return best;
         }
 
         /// <summary>The tier of every regional location of <paramref name="region"/> for lines of <paramref name="lineRegion"/>; null when they differ.</summary>
@@ -363,36 +352,15 @@ public static class ScenarioEngine
             {
                 while (need > 0)
                 {
-                    int bestItem = -1, bestHolder = -1, bestLocation = -1;
-                    long bestGive = 0;
-                    var tierLead = _scenario.LeadTimes.For(tier);
-                    if (tier is SourceTier.OwnRegion or SourceTier.SameHealthcareRegion or SourceTier.OtherRegions)
-                        (bestItem, bestHolder, bestLocation, bestGive) = BestRegional(line, tier, day);
-                    else
-                    {
-                        foreach (var item in line.Items)
-                        {
-                            var holders = _holders[item];
-                            foreach (var h in NationalHolders(item, tier))
-                            {
-                                var location = holders[h];
-                                if ((_locations[location].LeadTimeDays ?? tierLead) > day) continue;
-                                var give = Giveable(tier, item, h, location);
-                                // Most to give first; ties: location id, then item id (numbers follow id order).
-                                if (give > bestGive || (give == bestGive && give > 0 && bestHolder >= 0
-                                                        && (location < bestLocation || (location == bestLocation && item < bestItem))))
-                                {
-                                    bestItem = item; bestHolder = h; bestLocation = location; bestGive = give;
-                                }
-                            }
-                        }
-                    }
-                    if (bestHolder < 0) break;
-                    var take = Math.Min(need, bestGive);
-                    Take(bestItem, bestHolder, take, day, DrawKind.Transfer);
-                    var from = _locations[bestLocation];
+                    var best = tier is SourceTier.OwnRegion or SourceTier.SameHealthcareRegion or SourceTier.OtherRegions
+                        ? BestRegional(line, tier, day)
+                        : BestNational(line, tier, day);
+                    if (best.Holder < 0) break;
+                    var take = Math.Min(need, best.Give);
+                    Take(best.Item, best.Holder, take, day, DrawKind.Transfer);
+                    var from = _locations[best.Location];
                     _transfers.Add(new Transfer(day, _scenario.Start.AddDays(day), day - LeadTime(from, tier), from.LocationId, from.RegionCode,
-                        line.Region, _items[bestItem], take, tier, line.Supply));
+                        line.Region, _items[best.Item], take, tier, line.Supply));
                     line.MetBy[(int)tier] += take;
                     line.Met[day] += take;
                     need -= take;
@@ -402,6 +370,24 @@ public static class ScenarioEngine
         }
 
         private static readonly SourceTier[] Tiers = Enum.GetValues<SourceTier>();
+
+        /// <summary>The best national stockpile or supplier (<paramref name="tier"/>) for a line today.</summary>
+        private Candidate BestNational(LineState line, SourceTier tier, int day)
+        {
+            var best = Candidate.None;
+            var tierLead = _scenario.LeadTimes.For(tier);
+            foreach (var item in line.Items)
+            {
+                var holders = _holders[item];
+                foreach (var h in NationalHolders(item, tier))
+                {
+                    var location = holders[h];
+                    if ((_locations[location].LeadTimeDays ?? tierLead) > day) continue;
+                    best.Consider(item, h, location, Giveable(tier, item, h, location));
+                }
+            }
+            return best;
+        }
 
         /// <summary>
         /// Positions (in location order) of the holders of <paramref name="item"/> that are national stockpiles
@@ -537,6 +523,22 @@ public static class ScenarioEngine
             }
             if (_caps.TryGetValue(item, out var caps) && caps.Capped[h]) caps.Releasable[h] -= quantity;
             if (_options.RecordDraws) _draws.Add(new StockDraw(day, kind, _locations[location].LocationId, _items[item], quantity));
+        }
+    }
+
+    /// <summary>The source a line draws on next: an item, a holder of it (position) and its location, and what it can give.</summary>
+    private struct Candidate
+    {
+        public int Item, Holder, Location;
+        public long Give;
+
+        public static Candidate None => new() { Item = -1, Holder = -1, Location = -1 };
+
+        /// <summary>Most to give first; ties: location id, then item id (numbers follow id order).</summary>
+        public void Consider(int item, int holder, int location, long give)
+        {
+            if (give > Give || (give == Give && give > 0 && Holder >= 0 && (location < Location || (location == Location && item < Item))))
+                (Item, Holder, Location, Give) = (item, holder, location, give);
         }
     }
 

@@ -69,9 +69,7 @@ public sealed record ScenarioInput(
         Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IEnumerable<ScenarioStock> stock,
         IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null)
     {
-        var sources = locations.Select(l => SourceLocation.From(l, leadTimeDays is not null && leadTimeDays.TryGetValue(l.Id, out var d) ? d : null))
-            .ToList();
-        var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
+        var (sources, byId) = Sources(locations, leadTimeDays);
         var available = new List<StockAvailable>();
         // Summed per region and item in location order (the same floating-point result every time); sorted once at the end.
         var ordinary = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
@@ -107,9 +105,7 @@ public sealed record ScenarioInput(
         Scenario scenario, IEnumerable<Location> locations, IEnumerable<Item> items, IReadOnlyList<ScenarioStockTable> tables,
         IEnumerable<DeliveryReduction>? reductions = null, IReadOnlyDictionary<string, int>? leadTimeDays = null)
     {
-        var sources = locations.Select(l => SourceLocation.From(l, leadTimeDays is not null && leadTimeDays.TryGetValue(l.Id, out var d) ? d : null))
-            .ToList();
-        var byId = sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal);
+        var (sources, byId) = Sources(locations, leadTimeDays);
 
         // Which table row stands for each location: the row of its current region's table if there is one.
         var rows = new Dictionary<string, (int Table, int Row, bool Current)>(StringComparer.Ordinal);
@@ -146,7 +142,6 @@ public sealed record ScenarioInput(
         var quantities = new long[itemIds.Length][];
         for (var k = 0; k < itemIds.Length; k++) (holders[k], quantities[k]) = (new int[counts[k]], new long[counts[k]]);
         Array.Clear(counts);
-        var regionCodes = new List<string>();
         var ordinary = new Dictionary<string, double[]>(StringComparer.Ordinal); // region -> per item
         for (var l = 0; l < locationIds.Length; l++)
         {
@@ -155,10 +150,7 @@ public sealed record ScenarioInput(
             var source = byId[locationIds[l]];
             double[]? regional = null;
             if (source.IsRegional && !ordinary.TryGetValue(source.RegionCode, out regional))
-            {
                 ordinary[source.RegionCode] = regional = new double[itemIds.Length];
-                regionCodes.Add(source.RegionCode);
-            }
             for (var c = 0; c < width; c++)
             {
                 var k = columns[c];
@@ -172,9 +164,8 @@ public sealed record ScenarioInput(
                 if (regional is not null && daily > 0) regional[k] += daily;
             }
         }
-        regionCodes.Sort(StringComparer.Ordinal);
         var ordinaryList = new List<OrdinaryConsumption>();
-        foreach (var region in regionCodes)
+        foreach (var region in ordinary.Keys.Order(StringComparer.Ordinal))
         {
             var perItem = ordinary[region];
             // Only positive rates are summed (as in FromUsable), so a zero sum means the region has no line for the item.
@@ -184,6 +175,15 @@ public sealed record ScenarioInput(
         return new ScenarioInput(scenario, sources, new StockColumns(locationIds, itemIds, holders, quantities), ordinaryList,
             items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
             reductions?.ToList() ?? []);
+    }
+
+    /// <summary>The sources for <paramref name="locations"/> (with per-location lead times), and the same by id.</summary>
+    private static (List<SourceLocation> Sources, Dictionary<string, SourceLocation> ById) Sources(
+        IEnumerable<Location> locations, IReadOnlyDictionary<string, int>? leadTimeDays)
+    {
+        var sources = locations.Select(l => SourceLocation.From(l, leadTimeDays is not null && leadTimeDays.TryGetValue(l.Id, out var d) ? d : null))
+            .ToList();
+        return (sources, sources.ToDictionary(s => s.LocationId, StringComparer.Ordinal));
     }
 
     /// <summary>

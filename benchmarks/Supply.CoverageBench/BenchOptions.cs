@@ -9,8 +9,8 @@ public sealed class BenchOptions
     public int Items { get; private set; } = 2_000;
     public int Streams { get; private set; } = 4;
     public int Window { get; private set; } = 4;
-    public int CoverageCalls { get; private set; } = 200;
-    public int CoverageWarmup { get; private set; } = 30;
+    public int CoverageCalls { get; private set; } = 1_000;
+    public double CoverageWarmupSeconds { get; private set; } = 3;
     public int ScenarioRuns { get; private set; } = 5;
     public int ScenarioItems { get; private set; } = 500;
     public int HorizonDays { get; private set; } = 14;
@@ -37,8 +37,8 @@ public sealed class BenchOptions
           --items N            items per location                               (default 2000)
           --streams N          concurrent StreamReports calls while loading     (default 4)
           --window N           reports in flight per stream                     (default 4)
-          --coverage-calls N   GetCoverage calls timed                          (default 200)
-          --coverage-warmup N  GetCoverage calls made (and shown) before the timed ones   (default 30)
+          --coverage-calls N   GetCoverage calls timed                          (default 1000)
+          --coverage-warmup-seconds S  GetCoverage calls made (and shown) for S seconds before the timed ones (default 3)
           --scenario-runs N    RunScenario calls timed                          (default 5)
           --scenario-items N   items the scenario's profile uses                (default 500)
           --horizon N          scenario horizon in days                         (default 14)
@@ -78,14 +78,14 @@ public sealed class BenchOptions
                 case "streams": o.Streams = Int(name, value, 1, 64); break;
                 case "window": o.Window = Int(name, value, 1, 1_000); break;
                 case "coverage-calls": o.CoverageCalls = Int(name, value, 1, 100_000); break;
-                case "coverage-warmup": o.CoverageWarmup = Int(name, value, 0, 100_000); break;
+                case "coverage-warmup-seconds": o.CoverageWarmupSeconds = Seconds(name, value, 0, 600); break;
                 case "scenario-runs": o.ScenarioRuns = Int(name, value, 1, 1_000); break;
                 case "scenario-items": o.ScenarioItems = Int(name, value, 1, 20_000); break;
                 case "horizon": o.HorizonDays = Int(name, value, 1, 366); break;
                 case "lag-samples": o.LagSamples = Int(name, value, 0, 100_000); break;
                 case "postgres-runs": o.PostgresRuns = Int(name, value, 1, 10_000); break;
                 case "postgres": o.Postgres = value.ToLowerInvariant() is "true" or "1" or "yes" or "on"; break;
-                case "converge-seconds": o.ConvergeSeconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "converge-seconds": o.ConvergeSeconds = Seconds(name, value, 1, 86_400); break;
                 case "server-dll": o.ServerDll = value; break;
                 case "server-log": o.ServerLogLevel = value; break;
                 case "server-env":
@@ -99,6 +99,11 @@ public sealed class BenchOptions
         if (o.ScenarioItems > o.Items) o.ScenarioItems = o.Items;
         return o;
     }
+
+    private static double Seconds(string name, string value, double min, double max) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= min && s <= max
+            ? s
+            : throw new ArgumentException($"--{name}: '{value}' is not a number of seconds in {min}..{max}");
 
     private static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

@@ -11,6 +11,7 @@ public sealed class BenchOptions
     public int Window { get; private set; } = 4;
     public int CoverageCalls { get; private set; } = 1_000;
     public double CoverageWarmupSeconds { get; private set; } = 3;
+    public int ShortfallCalls { get; private set; } = 10;
     public int ScenarioRuns { get; private set; } = 5;
     public int ScenarioItems { get; private set; } = 500;
     public int HorizonDays { get; private set; } = 14;
@@ -39,6 +40,7 @@ public sealed class BenchOptions
           --window N           reports in flight per stream                     (default 4)
           --coverage-calls N   GetCoverage calls timed                          (default 1000)
           --coverage-warmup-seconds S  GetCoverage calls made (and shown) for S seconds before the timed ones (default 3)
+          --shortfall-calls N  ListShortfalls calls timed (nation, worst 100), after one untimed   (default 10)
           --scenario-runs N    RunScenario calls timed                          (default 5)
           --scenario-items N   items the scenario's profile uses                (default 500)
           --horizon N          scenario horizon in days                         (default 14)
@@ -79,6 +81,7 @@ public sealed class BenchOptions
                 case "window": o.Window = Int(name, value, 1, 1_000); break;
                 case "coverage-calls": o.CoverageCalls = Int(name, value, 1, 100_000); break;
                 case "coverage-warmup-seconds": o.CoverageWarmupSeconds = Seconds(name, value, 0, 600); break;
+                case "shortfall-calls": o.ShortfallCalls = Int(name, value, 1, 10_000); break;
                 case "scenario-runs": o.ScenarioRuns = Int(name, value, 1, 1_000); break;
                 case "scenario-items": o.ScenarioItems = Int(name, value, 1, 20_000); break;
                 case "horizon": o.HorizonDays = Int(name, value, 1, 366); break;

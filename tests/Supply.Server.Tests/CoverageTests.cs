@@ -92,6 +92,52 @@ public sealed class CoverageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Shortfalls_above_location_level_come_from_the_aggregated_sums_worst_first_with_stale_shares()
+    {
+        await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = Ffp2 }, r => r.Rows.Count == 1 && r.Rows[0].Usable == 1300);
+
+        // Nation: 1,300 at 110/day is 11.8 days; 14 × 110 − 1,300 = 240 short; Gotland's 300 are stale.
+        var nation = (await Client.ListShortfallsAsync(new ListShortfallsRequest { ThresholdDays = 14, Level = CoverageLevel.Nation })).Shortfalls.Single();
+        Assert.Equal(("SE", Ffp2, 1300L, 240L), (nation.Row.Area, nation.Row.Key, nation.Row.Usable, nation.UnitsToThreshold));
+        Assert.Equal(300 / 1300.0, nation.Row.StaleShare, 6);
+
+        // Regions: Stockholm 10 days, Gotland 30 days. Under 40 days both, worst first.
+        var regions = await Client.ListShortfallsAsync(new ListShortfallsRequest { ThresholdDays = 40, Level = CoverageLevel.Region });
+        Assert.Equal(["01 3000", "09 100"], regions.Shortfalls.Select(s => $"{s.Row.Area} {s.UnitsToThreshold}"));
+        Assert.Equal((0.0, 1.0), (regions.Shortfalls[0].Row.StaleShare, regions.Shortfalls[1].Row.StaleShare));
+
+        // 11.8 days is not under 11.
+        Assert.Empty((await Client.ListShortfallsAsync(new ListShortfallsRequest { ThresholdDays = 11, Level = CoverageLevel.Nation })).Shortfalls);
+        var groups = await Client.ListShortfallsAsync(new ListShortfallsRequest
+            { ThresholdDays = 14, Level = CoverageLevel.Nation, ByGroup = true, Category = ItemCategory.Ppe });
+        Assert.Equal(240L, groups.Shortfalls.Single().UnitsToThreshold); // a group within one category: rolled up from the cells
+    }
+
+    [Fact]
+    public async Task National_alerts_come_from_the_aggregated_sums_and_tell_a_recovery_as_it_happens()
+    {
+        await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = Ffp2 }, r => r.Rows.Count == 1 && r.Rows[0].Usable == 1300);
+        using var call = Client.WatchAlerts(new WatchAlertsRequest { ThresholdDays = 14, Level = CoverageLevel.Nation, Follow = true });
+        var seen = new List<CoverageAlert>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var reported = false;
+        await foreach (var alert in call.ResponseStream.ReadAllAsync(deadline.Token))
+        {
+            seen.Add(alert);
+            if (!reported && seen.Any(a => a.Kind == "below") && seen.Count(a => a.Kind == "stale") == 2)
+            {
+                // Stockholm restocks: the nation has 2,300 at 110/day, 20.9 days, above the threshold.
+                await _server.Reporting.SubmitReportAsync(Snapshot(Stockholm, "restock", Now.AddMinutes(-1), Line(Ffp2, 2000, adc: 100)));
+                reported = true;
+            }
+            if (alert.Kind == "recovered") break;
+        }
+        Assert.Equal(("below", "SE", 1300L), (seen[0].Kind, seen[0].Row.Area, seen[0].Row.Usable));
+        Assert.Equal([Gotland, Umea], seen.Where(a => a.Kind == "stale").Select(a => a.LocationId));
+        Assert.Equal(("recovered", "SE", 2300L), (seen[^1].Kind, seen[^1].Row.Area, seen[^1].Row.Usable));
+    }
+
+    [Fact]
     public async Task Alerts_tell_the_current_state_and_then_a_recovery_as_it_happens()
     {
         await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2 }, r => r.Rows.Count == 2);

@@ -8,7 +8,8 @@ using Supply.Grains.Catalog;
 namespace Supply.Server.Coverage;
 
 /// <summary>
-/// Cells read from the aggregation path: one call per region aggregate (21), never one per location.
+/// Cells read from the aggregation path: one call per region aggregate (21), never one per location; the cells
+/// themselves are made only when a query needs them (location level, or a group row within one category).
 /// Locations publish their totals to their region within about a second of a report. A snapshot is
 /// reused for a second so bursts of queries (and alert watchers) cost one read.
 /// </summary>
@@ -29,9 +30,9 @@ public sealed class AggregateCellSource(IGrainFactory grains, CatalogCache cache
             var book = await cache.GetAsync();
             var views = await Task.WhenAll(Regions.All.Select(r => grains.GetGrain<IRegionAggregateGrain>(r.Code).GetView()));
             var published = views.SelectMany(v => v.Value.Locations).ToDictionary(l => l.LocationId, StringComparer.Ordinal);
-            var cells = new List<CoverageCell>();
             var reporting = new List<LocationReporting>();
             var stale = new HashSet<string>(StringComparer.Ordinal);
+            var reported = new List<(LocationTotals Totals, bool Stale)>();
             // Every catalog location counts for staleness: one that never reported is stale too.
             foreach (var location in book.Locations.Values)
             {
@@ -39,9 +40,10 @@ public sealed class AggregateCellSource(IGrainFactory grains, CatalogCache cache
                 reporting.Add(new LocationReporting(location.Id, totals?.LastAsOf));
                 var isStale = Staleness.IsStale(totals?.LastAsOf, options.Value.StaleAfter, now);
                 if (isStale) stale.Add(location.Id);
-                if (totals is not null) cells.AddRange(AggregateCoverage.Cells(totals, isStale));
+                if (totals is not null) reported.Add((totals, isStale));
             }
-            return _last = new CoverageSnapshot(now, cells, reporting, stale);
+            return _last = new CoverageSnapshot(now, reporting, stale,
+                () => reported.SelectMany(l => AggregateCoverage.Cells(l.Totals, l.Stale)).ToList());
         }
         finally
         {

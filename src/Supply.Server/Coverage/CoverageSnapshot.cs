@@ -2,9 +2,20 @@ using Supply.Domain.Coverage;
 
 namespace Supply.Server.Coverage;
 
-/// <summary>Everything coverage queries need at one moment: the cells (item × location figures) and who is stale.</summary>
-public sealed record CoverageSnapshot(
-    DateTimeOffset At, IReadOnlyList<CoverageCell> Cells, IReadOnlyList<LocationReporting> Reporting, IReadOnlySet<string> Stale);
+/// <summary>
+/// Everything coverage queries need at one moment: who reported when, who is stale, and the cells (item × location
+/// figures). The cells are made on first use: millions of them for a nation, and staleness alone does not need them.
+/// </summary>
+public sealed class CoverageSnapshot(
+    DateTimeOffset at, IReadOnlyList<LocationReporting> reporting, IReadOnlySet<string> stale, Func<IReadOnlyList<CoverageCell>> cells)
+{
+    private readonly Lazy<IReadOnlyList<CoverageCell>> _cells = new(cells);
+
+    public DateTimeOffset At { get; } = at;
+    public IReadOnlyList<LocationReporting> Reporting { get; } = reporting;
+    public IReadOnlySet<string> Stale { get; } = stale;
+    public IReadOnlyList<CoverageCell> Cells => _cells.Value;
+}
 
 /// <summary>Where the cells come from (the aggregation path).</summary>
 public interface ICoverageCellSource

@@ -28,39 +28,55 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         if (request.ItemId.Length > 0 && !ItemId.IsValid(request.ItemId, out var why)) v.Add("item_id", why);
         if (v.Any) throw new DomainValidationException(v.Items);
         var level = ToDomain(request.Level);
-        var subject = request.ByGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
-        bool KeepItem(string itemId, string groupKey) =>
-            (request.ItemId.Length == 0 || itemId == request.ItemId)
-            && (request.SubstitutionGroup.Length == 0 || groupKey == request.SubstitutionGroup)
-            && (request.Category == ItemCategory.Unspecified || (book.TryGetItem(itemId, out var item) && (int)item.Category == (int)request.Category));
-        bool Keep(CoverageCell c) => KeepItem(c.ItemId, c.GroupKey) && (request.RegionCodes.Count == 0 || request.RegionCodes.Contains(c.RegionCode));
-
-        var response = new GetCoverageResponse();
-        // Above location level the national aggregate has the sums already. A group row restricted to one item or one
-        // category is not one of its rows (a group's sums mix items): those few queries roll up the cells.
-        if (level != D.CoverageLevel.Location && !(request.ByGroup && (request.ItemId.Length > 0 || request.Category != ItemCategory.Unspecified)))
+        if (await AggregateRowsAsync(book, level, request.ByGroup, request.ItemId, request.SubstitutionGroup, request.Category, request.RegionCodes)
+            is { } found)
         {
-            var key = request.ByGroup ? request.SubstitutionGroup : request.ItemId;
-            var filter = new AggregateFilter([.. request.RegionCodes], subject, key.Length > 0 ? [key] : []);
-            var cacheKey = string.Join('|', (int)level, request.ByGroup, request.ItemId, request.SubstitutionGroup, (int)request.Category,
-                string.Join(',', request.RegionCodes), book.Version);
-            var (at, rows) = await national.RowsAsync(cacheKey, level, filter,
-                row => subject == CoverageSubject.SubstitutionGroup || KeepItem(row.Key, row.SubstitutionGroup.Length > 0 ? row.SubstitutionGroup : row.Key),
-                Keep);
             // Reused rows (a dashboard polling the nation) reuse their message too: nothing changes a sent response.
-            return Responses.GetValue(rows, r =>
+            return Responses.GetValue(found.Rows, r =>
             {
-                var built = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
+                var built = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(found.At) };
                 built.Rows.AddRange(r.Select(ToContract));
                 return built;
             });
         }
         var snapshot = await source.SnapshotAsync(context.CancellationToken);
-        var cells = snapshot.Cells.Where(Keep);
-        response.ComputedAt = Timestamp.FromDateTimeOffset(snapshot.At);
-        response.Rows.AddRange(CoverageRollup.Rows(cells, level, subject).Select(ToContract));
+        var keep = CellFilter(book, request.ItemId, request.SubstitutionGroup, request.Category, request.RegionCodes);
+        var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(snapshot.At) };
+        response.Rows.AddRange(CoverageRollup.Rows(snapshot.Cells.Where(keep), level, SubjectOf(request.ByGroup)).Select(ToContract));
         return response;
     }
+
+    /// <summary>
+    /// Rows above location level, from the national aggregate, which has the sums already: a national query never rolls up
+    /// every location's cells. Null for location rows, and for a group row restricted to one item or one category (a
+    /// group's sums mix items): those roll up the cells.
+    /// </summary>
+    private async Task<(DateTimeOffset At, IReadOnlyList<D.CoverageRow> Rows)?> AggregateRowsAsync(CatalogBook book, D.CoverageLevel level,
+        bool byGroup, string itemId, string group, ItemCategory category, IReadOnlyCollection<string> regionCodes)
+    {
+        if (level == D.CoverageLevel.Location || (byGroup && (itemId.Length > 0 || category != ItemCategory.Unspecified))) return null;
+        var subject = SubjectOf(byGroup);
+        var key = byGroup ? group : itemId;
+        var filter = new AggregateFilter([.. regionCodes], subject, key.Length > 0 ? [key] : []);
+        var cacheKey = string.Join('|', (int)level, byGroup, itemId, group, (int)category, string.Join(',', regionCodes), book.Version);
+        var keepItem = ItemFilter(book, itemId, group, category);
+        return await national.RowsAsync(cacheKey, level, filter,
+            row => subject == CoverageSubject.SubstitutionGroup || keepItem(row.Key, row.SubstitutionGroup.Length > 0 ? row.SubstitutionGroup : row.Key),
+            CellFilter(book, itemId, group, category, regionCodes));
+    }
+
+    private static Func<string, string, bool> ItemFilter(CatalogBook book, string itemId, string group, ItemCategory category) =>
+        (id, groupKey) => (itemId.Length == 0 || id == itemId)
+            && (group.Length == 0 || groupKey == group)
+            && (category == ItemCategory.Unspecified || (book.TryGetItem(id, out var item) && (int)item.Category == (int)category));
+
+    private static Func<CoverageCell, bool> CellFilter(CatalogBook book, string itemId, string group, ItemCategory category, IReadOnlyCollection<string> regionCodes)
+    {
+        var keepItem = ItemFilter(book, itemId, group, category);
+        return c => keepItem(c.ItemId, c.GroupKey) && (regionCodes.Count == 0 || regionCodes.Contains(c.RegionCode));
+    }
+
+    private static CoverageSubject SubjectOf(bool byGroup) => byGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
 
     private static readonly ConditionalWeakTable<IReadOnlyList<D.CoverageRow>, GetCoverageResponse> Responses = new();
 
@@ -71,10 +87,10 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         v.Check(request.Limit is >= 0 and <= 10_000, "limit", "must be between 0 and 10,000 (0 means 100)");
         if (v.Any) throw new DomainValidationException(v.Items);
         var book = await cache.GetAsync();
-        var snapshot = await source.SnapshotAsync(context.CancellationToken);
-        var cells = snapshot.Cells.Where(c => request.Category == ItemCategory.Unspecified
-            || (book.TryGetItem(c.ItemId, out var item) && (int)item.Category == (int)request.Category));
-        var rows = CoverageRollup.Rows(cells, ToDomain(request.Level), request.ByGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item);
+        var level = ToDomain(request.Level);
+        var rows = (await AggregateRowsAsync(book, level, request.ByGroup, "", "", request.Category, []))?.Rows
+            ?? CoverageRollup.Rows((await source.SnapshotAsync(context.CancellationToken)).Cells.Where(CellFilter(book, "", "", request.Category, [])),
+                level, SubjectOf(request.ByGroup));
         var response = new ListShortfallsResponse();
         response.Shortfalls.AddRange(Shortfalls.Under(rows, request.ThresholdDays).Take(request.Limit == 0 ? 100 : request.Limit)
             .Select(s => new Contracts.V1.Shortfall { Row = ToContract(s.Row), UnitsToThreshold = s.UnitsToThreshold }));
@@ -119,7 +135,8 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         {
             var snapshot = await source.SnapshotAsync(context.CancellationToken);
             var now = Timestamp.FromDateTimeOffset(snapshot.At);
-            var rows = CoverageRollup.Rows(snapshot.Cells, level, subject).ToDictionary(r => (r.Area, r.Key));
+            var rows = ((await AggregateRowsAsync(await cache.GetAsync(), level, request.ByGroup, "", "", ItemCategory.Unspecified, []))?.Rows
+                ?? CoverageRollup.Rows(snapshot.Cells, level, subject)).ToDictionary(r => (r.Area, r.Key));
             foreach (var (key, row) in rows.OrderBy(kv => kv.Key))
             {
                 var isBelow = row.Figures.DaysOfSupply < request.ThresholdDays;

@@ -40,7 +40,8 @@ public sealed class BenchOptions
           --window N           reports in flight per stream                     (default 4)
           --coverage-calls N   GetCoverage calls timed                          (default 1000)
           --coverage-warmup-seconds S  GetCoverage calls made (and shown) for S seconds before the timed ones (default 3)
-          --shortfall-calls N  ListShortfalls calls timed (nation, worst 100), after one untimed   (default 10)
+          --shortfall-calls N  ListShortfalls calls (nation, worst 100) and location-level GetCoverage calls
+                               (region 01, one item) timed, each after one untimed   (default 10)
           --scenario-runs N    RunScenario calls timed                          (default 5)
           --scenario-items N   items the scenario's profile uses                (default 500)
           --horizon N          scenario horizon in days                         (default 14)

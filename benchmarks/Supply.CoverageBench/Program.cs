@@ -227,6 +227,21 @@ async Task<int> RunAsync()
         }
         Console.WriteLine($"ListShortfalls: nation, worst 100 items: {Stats.Of(shortfallMs)} {cpu}");
 
+        // ---- location level: one region's locations for one item (rolled up from the cells of that region and item only) ----
+        var localMs = new List<double>();
+        var localRequest = new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = workload.ItemIds[0], RegionCodes = { "01" } };
+        var localRows = 0;
+        cpu = new CpuWindow(server.Pid);
+        for (var k = 0; k <= o.ShortfallCalls; k++)
+        {
+            var clock = Stopwatch.StartNew();
+            var reply = await query.GetCoverageAsync(localRequest, auth.Reader, DateTime.UtcNow.AddMinutes(2), ct);
+            if (k > 0) localMs.Add(clock.Elapsed.TotalMilliseconds); // the first is a warm-up
+            localRows = reply.Rows.Count;
+        }
+        if (localRows == 0) throw new InvalidOperationException("GetCoverage at location level for region 01 returned no rows");
+        Console.WriteLine($"GetCoverage   : locations of region 01, one item ({localRows:N0} rows): {Stats.Of(localMs)} {cpu}");
+
         // ---- scenario ----
         var document = ScenarioDocument(workload, o.ScenarioItems, o.HorizonDays);
         var scenarios = new Scenarios.ScenariosClient(channels[0]);

@@ -65,7 +65,7 @@ public sealed class AggregationConvergenceTests(ClusterFixture fixture)
     {
         var region = NewRegion(out var code);
         // 60 locations publish at once: every call completes only once its change is stored, yet the writes are shared.
-        var first = Enumerable.Range(0, 60).Select(i => Totals(code, $"loc-{i:D2}", 5, ("ppe:x", "", i, i, 1))).ToList();
+        var first = Enumerable.Range(0, 60).Select(i => Totals(code, $"{code}-loc-{i:D2}", 5, ("ppe:x", "", i, i, 1))).ToList();
         await Task.WhenAll(first.Select(t => region.Publish(t.AsImmutable())));
         var writes = await AggregateStorage.Writes(fixture, region, RegionAggregateGrain.StateName);
         Assert.InRange(writes, 1, 5);
@@ -109,7 +109,7 @@ public sealed class AggregationConvergenceTests(ClusterFixture fixture)
         from figures in Gen.Long[0, 1000].Array[locations * 5 * 2]
         from copies in Gen.Int[0, 3].Array[locations * 5]
         let all = Enumerable.Range(0, locations).Select(l => Enumerable.Range(1, versions[l]).Select(v =>
-            Totals(region, $"loc-{l}", v,
+            Totals(region, $"{region}-loc-{l}", v,
                 ("ppe:p", "grp", figures[(l * 5 + v - 1) * 2], figures[(l * 5 + v - 1) * 2] / 3, v),
                 ("ppe:q", "grp", figures[(l * 5 + v - 1) * 2 + 1], figures[(l * 5 + v - 1) * 2 + 1], 0.5))).ToArray()).ToArray()
         let newest = all.Select(vs => vs[^1]).ToArray()

@@ -92,6 +92,42 @@ public sealed class CoverageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Location_coverage_for_one_region_and_item_holds_only_that_regions_locations()
+    {
+        await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2 }, r => r.Rows.Count == 2);
+        var gotland = (await Client.GetCoverageAsync(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2, RegionCodes = { "09" } })).Rows.Single();
+        Assert.Equal((Gotland, 300L, 30.0, 1.0), (gotland.Area, gotland.Usable, gotland.DaysOfSupply, gotland.StaleShare));
+        Assert.Empty((await Client.GetCoverageAsync(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Paracetamol, RegionCodes = { "01" } })).Rows);
+
+        var groups = await Client.GetCoverageAsync(new GetCoverageRequest
+            { Level = CoverageLevel.Location, ByGroup = true, Category = ItemCategory.Ppe, RegionCodes = { "01", "24" } });
+        Assert.Equal([$"{Stockholm} group {Ffp2} 1000"], groups.Rows.Select(r => $"{r.Area} {r.Subject} {r.Key} {r.Usable}"));
+    }
+
+    [Fact]
+    public async Task A_location_that_moved_region_shows_once_at_location_level_with_its_current_region()
+    {
+        const string Moving = "se-03-hosp-moving";
+        Location At(string region) => new() { Id = Moving, Name = "Akademiska", Kind = LocationKind.Hospital, RegionCode = region };
+        await _server.Catalog.RegisterLocationsAsync(new RegisterLocationsRequest { Locations = { At("03") } });
+        await _server.Reporting.SubmitReportAsync(Snapshot(Moving, "before", Now.AddHours(-2), Line(Ffp2, 500, adc: 10)));
+        var request = new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2 };
+        await CoverageWhen(request, r => r.Rows.Any(x => x.Area == Moving && x.Usable == 500));
+
+        // Region 03's aggregate keeps the old figures until it is rebuilt; the location now reports to region 01.
+        await _server.Catalog.RegisterLocationsAsync(new RegisterLocationsRequest { Locations = { At("01") } });
+        await _server.Reporting.SubmitReportAsync(Snapshot(Moving, "after", Now.AddHours(-1), Line(Ffp2, 700, adc: 10)));
+        var moved = await CoverageWhen(request, r => r.Rows.Any(x => x.Area == Moving && x.Usable == 700));
+        Assert.Equal([700L], moved.Rows.Where(x => x.Area == Moving).Select(x => x.Usable));
+        Assert.Contains((await Client.GetCoverageAsync(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2, RegionCodes = { "01" } })).Rows,
+            x => x.Area == Moving);
+        Assert.DoesNotContain((await Client.GetCoverageAsync(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2, RegionCodes = { "03" } })).Rows,
+            x => x.Area == Moving);
+        var nation = await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = Ffp2 }, r => r.Rows.Count == 1 && r.Rows[0].Usable == 2000);
+        Assert.Equal(2000L, nation.Rows.Single().Usable); // Stockholm 1,000 + Gotland 300 + the moved location's 700, once
+    }
+
+    [Fact]
     public async Task Shortfalls_above_location_level_come_from_the_aggregated_sums_worst_first_with_stale_shares()
     {
         await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = Ffp2 }, r => r.Rows.Count == 1 && r.Rows[0].Usable == 1300);

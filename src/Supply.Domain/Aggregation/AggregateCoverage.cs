@@ -11,9 +11,12 @@ namespace Supply.Domain.Aggregation;
 public static class AggregateCoverage
 {
     /// <summary>The coverage cells of one location's published totals (the same figures <see cref="CoverageCell.Of"/> gives).</summary>
-    public static IEnumerable<CoverageCell> Cells(LocationTotals totals, bool stale) =>
-        totals.Items.Select(i => new CoverageCell(totals.LocationId, totals.RegionCode, totals.HealthcareRegion, i.ItemId,
-            i.SubstitutionGroup, new CoverageFigures(i.Usable, i.DailyConsumption, stale ? i.Usable : 0)));
+    public static IEnumerable<CoverageCell> Cells(LocationTotals totals, bool stale) => totals.Items.Select(i => Cell(totals, i, stale));
+
+    /// <summary>One item of a location as a cell (all its usable stock stale when the location is).</summary>
+    public static CoverageCell Cell(LocationTotals totals, LocationItemTotals item, bool stale) =>
+        new(totals.LocationId, totals.RegionCode, totals.HealthcareRegion, item.ItemId,
+            item.SubstitutionGroup, new CoverageFigures(item.Usable, item.DailyConsumption, stale ? item.Usable : 0));
 
     /// <summary>
     /// Per region, the locations whose data is stale (<see cref="Staleness.IsStale"/>) and that hold stock

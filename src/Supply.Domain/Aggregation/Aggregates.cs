@@ -111,6 +111,27 @@ public static class Aggregates
         return new RegionTotals(regionCode, version, ordered.Select(StatusOf).ToList(), Rows(ordered));
     }
 
+    /// <summary>
+    /// Locations listed by more than one region: a location that moved region publishes to its new region, and the old
+    /// one keeps its last totals. Returns every copy older, by (version, usable-on date), than the newest copy of the same
+    /// location, with the region holding it: those regions should forget it. Exact ties are left alone (no copy is
+    /// known to be the older).
+    /// </summary>
+    public static IReadOnlyList<(string RegionCode, LocationStatus Location)> Superseded(IEnumerable<RegionTotals> regions)
+    {
+        var newest = new Dictionary<string, (string RegionCode, LocationStatus Location)>(StringComparer.Ordinal);
+        var superseded = new List<(string, LocationStatus)>();
+        foreach (var region in regions.OrderBy(r => r.RegionCode, StringComparer.Ordinal))
+            foreach (var location in region.Locations)
+            {
+                if (!newest.TryGetValue(location.LocationId, out var held)) { newest[location.LocationId] = (region.RegionCode, location); continue; }
+                var order = (held.Location.Version, held.Location.UsableOn).CompareTo((location.Version, location.UsableOn));
+                if (order < 0) { superseded.Add(held); newest[location.LocationId] = (region.RegionCode, location); }
+                else if (order > 0) superseded.Add((region.RegionCode, location));
+            }
+        return superseded;
+    }
+
     public static LocationStatus StatusOf(LocationTotals t) =>
         new(t.LocationId, t.HealthcareRegion, t.Version, t.LastAsOf, t.LastReceivedAt, t.UsableOn);
 

@@ -19,8 +19,21 @@ public interface IRegionAggregateGrain : IGrainWithStringKey
     /// </summary>
     Task Publish(Immutable<LocationTotals> totals);
 
-    /// <summary>Per-location totals (with each location's last as-of) and the region rows derived from them.</summary>
+    /// <summary>
+    /// The location has moved to another region, which holds newer totals of it than our copy at
+    /// <paramref name="version"/> (for <paramref name="usableOn"/>): drop our copy unless we have received a newer one
+    /// since. Sent by the national aggregate when two regions list the same location (<see cref="Aggregates.Superseded"/>).
+    /// </summary>
+    Task Forget(string locationId, long version, DateOnly usableOn);
+
+    /// <summary>
+    /// Per-location totals (with each location's last as-of) and the region rows derived from them, summed for this
+    /// call: for checks and diagnostics. Queries that need only the locations ask <see cref="GetAllLocations"/>.
+    /// </summary>
     [ReadOnly] Task<Immutable<RegionView>> GetView();
+
+    /// <summary>The last-known totals of every location the region holds (id order); nothing is summed.</summary>
+    [ReadOnly] Task<Immutable<IReadOnlyList<LocationTotals>>> GetAllLocations();
 
     /// <summary>The last-known totals of the listed locations that the region holds (id order); cheap, unlike <see cref="GetView"/>.</summary>
     [ReadOnly] Task<Immutable<IReadOnlyList<LocationTotals>>> GetLocations(Immutable<IReadOnlyCollection<string>> locationIds);

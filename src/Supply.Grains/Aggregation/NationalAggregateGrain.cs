@@ -49,7 +49,24 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
         if (!Aggregates.Accept(_regions, totals.Value)) return Task.CompletedTask; // a version we hold already, or older
         _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
         RecordLag(totals.Value);
+        ForgetMovedLocations();
         return _writer.WriteAsync();
+    }
+
+    /// <summary>
+    /// A location that moved region is listed by its old region too, until that region forgets it: tell it to. Not
+    /// awaited (the old region may be the one pushing to us now); a lost call is sent again on the next push.
+    /// </summary>
+    private void ForgetMovedLocations()
+    {
+        foreach (var (regionCode, location) in Aggregates.Superseded(_regions.Values))
+            _ = ForgetAsync(regionCode, location);
+
+        async Task ForgetAsync(string regionCode, LocationStatus location)
+        {
+            try { await GrainFactory.GetGrain<IRegionAggregateGrain>(regionCode).Forget(location.LocationId, location.Version, location.UsableOn); }
+            catch (Exception e) { LogForgetFailed(_logger, e, location.LocationId, regionCode); }
+        }
     }
 
     // Per region, the newest report already measured, so each report's lag is recorded once.
@@ -104,6 +121,9 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
             throw;
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Could not tell region {RegionCode} to forget moved location {LocationId}; it is asked again on the next push")]
+    private static partial void LogForgetFailed(ILogger logger, Exception e, string locationId, string regionCode);
 
     [LoggerMessage(LogLevel.Warning, "The national aggregate could not store its totals while deactivating; regions push again on their next change")]
     private static partial void LogDeactivationWriteFailed(ILogger logger, Exception e);

@@ -87,10 +87,23 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         return _writer.WriteAsync();
     }
 
+    public Task Forget(string locationId, long version, DateOnly usableOn)
+    {
+        if (!_locations.TryGetValue(locationId, out var held) || (held.Version, held.UsableOn).CompareTo((version, usableOn)) > 0)
+            return Task.CompletedTask;
+        _locations.Remove(locationId);
+        LogForgotten(_logger, locationId, RegionCode);
+        Changed();
+        return _writer.WriteAsync();
+    }
+
     public Task<Immutable<RegionView>> GetView() =>
         Task.FromResult(new RegionView(RegionCode, _version, _pushedVersion,
             _locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList(),
             Aggregates.Rows(_locations.Values)).AsImmutable());
+
+    public Task<Immutable<IReadOnlyList<LocationTotals>>> GetAllLocations() =>
+        Task.FromResult(((IReadOnlyList<LocationTotals>)_locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList()).AsImmutable());
 
     public Task<Immutable<IReadOnlyList<LocationTotals>>> GetLocations(Immutable<IReadOnlyCollection<string>> locationIds) =>
         Task.FromResult(((IReadOnlyList<LocationTotals>)locationIds.Value.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
@@ -204,6 +217,9 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
             throw;
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Location {LocationId} now reports to another region; region {RegionCode} no longer counts it")]
+    private static partial void LogForgotten(ILogger logger, string locationId, string regionCode);
 
     [LoggerMessage(LogLevel.Warning, "Location {LocationId} published for region {Published} to region {Region}; ignored")]
     private static partial void LogForeignPublication(ILogger logger, string locationId, string published, string region);

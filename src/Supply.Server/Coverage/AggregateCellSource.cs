@@ -28,8 +28,12 @@ public sealed class AggregateCellSource(IGrainFactory grains, CatalogCache cache
             var now = time.GetUtcNow();
             if (_last is { } last && now - last.At < Reuse) return last;
             var book = await cache.GetAsync();
-            var views = await Task.WhenAll(Regions.All.Select(r => grains.GetGrain<IRegionAggregateGrain>(r.Code).GetView()));
-            var published = views.SelectMany(v => v.Value.Locations).ToDictionary(l => l.LocationId, StringComparer.Ordinal);
+            var held = await Task.WhenAll(Regions.All.Select(r => grains.GetGrain<IRegionAggregateGrain>(r.Code).GetAllLocations()));
+            var published = new Dictionary<string, LocationTotals>(StringComparer.Ordinal);
+            foreach (var totals in held.SelectMany(h => h.Value))
+                // A location that moved region is held by both until the old one is rebuilt: its current region's copy counts.
+                if (!published.ContainsKey(totals.LocationId) || (book.TryGetLocation(totals.LocationId, out var at) && at.RegionCode == totals.RegionCode))
+                    published[totals.LocationId] = totals;
             var reporting = new List<LocationReporting>();
             var stale = new HashSet<string>(StringComparer.Ordinal);
             var reported = new List<(LocationTotals Totals, bool Stale)>();
@@ -42,8 +46,7 @@ public sealed class AggregateCellSource(IGrainFactory grains, CatalogCache cache
                 if (isStale) stale.Add(location.Id);
                 if (totals is not null) reported.Add((totals, isStale));
             }
-            return _last = new CoverageSnapshot(now, reporting, stale,
-                () => reported.SelectMany(l => AggregateCoverage.Cells(l.Totals, l.Stale)).ToList());
+            return _last = new CoverageSnapshot(now, reporting, stale, reported);
         }
         finally
         {

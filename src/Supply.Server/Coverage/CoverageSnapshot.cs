@@ -1,20 +1,28 @@
+using Supply.Domain.Aggregation;
 using Supply.Domain.Coverage;
 
 namespace Supply.Server.Coverage;
 
 /// <summary>
 /// Everything coverage queries need at one moment: who reported when, who is stale, and the cells (item × location
-/// figures). The cells are made on first use: millions of them for a nation, and staleness alone does not need them.
+/// figures). Cells are made only when a query asks for them, and only those it keeps: a nation has millions, and
+/// staleness alone does not need any.
 /// </summary>
+/// <param name="reported">Each location's last published totals, and whether they are stale.</param>
 public sealed class CoverageSnapshot(
-    DateTimeOffset at, IReadOnlyList<LocationReporting> reporting, IReadOnlySet<string> stale, Func<IReadOnlyList<CoverageCell>> cells)
+    DateTimeOffset at, IReadOnlyList<LocationReporting> reporting, IReadOnlySet<string> stale, IReadOnlyList<(LocationTotals Totals, bool Stale)> reported)
 {
-    private readonly Lazy<IReadOnlyList<CoverageCell>> _cells = new(cells);
-
     public DateTimeOffset At { get; } = at;
     public IReadOnlyList<LocationReporting> Reporting { get; } = reporting;
     public IReadOnlySet<string> Stale { get; } = stale;
-    public IReadOnlyList<CoverageCell> Cells => _cells.Value;
+
+    /// <summary>Every cell.</summary>
+    public IEnumerable<CoverageCell> Cells => CellsWhere(_ => true, (_, _) => true);
+
+    /// <summary>The cells of the regions <paramref name="keepRegion"/> keeps and the items <paramref name="keepItem"/> (item id, group key) keeps.</summary>
+    public IEnumerable<CoverageCell> CellsWhere(Func<string, bool> keepRegion, Func<string, string, bool> keepItem) =>
+        reported.Where(l => keepRegion(l.Totals.RegionCode))
+            .SelectMany(l => l.Totals.Items.Where(i => keepItem(i.ItemId, i.GroupKey)).Select(i => AggregateCoverage.Cell(l.Totals, i, l.Stale)));
 }
 
 /// <summary>Where the cells come from (the aggregation path).</summary>

@@ -40,9 +40,10 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
             });
         }
         var snapshot = await source.SnapshotAsync(context.CancellationToken);
-        var keep = CellFilter(book, request.ItemId, request.SubstitutionGroup, request.Category, request.RegionCodes);
+        var cells = snapshot.CellsWhere(r => request.RegionCodes.Count == 0 || request.RegionCodes.Contains(r),
+            ItemFilter(book, request.ItemId, request.SubstitutionGroup, request.Category));
         var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(snapshot.At) };
-        response.Rows.AddRange(CoverageRollup.Rows(snapshot.Cells.Where(keep), level, SubjectOf(request.ByGroup)).Select(ToContract));
+        response.Rows.AddRange(CoverageRollup.Rows(cells, level, SubjectOf(request.ByGroup)).Select(ToContract));
         return response;
     }
 
@@ -89,7 +90,7 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         var book = await cache.GetAsync();
         var level = ToDomain(request.Level);
         var rows = (await AggregateRowsAsync(book, level, request.ByGroup, "", "", request.Category, []))?.Rows
-            ?? CoverageRollup.Rows((await source.SnapshotAsync(context.CancellationToken)).Cells.Where(CellFilter(book, "", "", request.Category, [])),
+            ?? CoverageRollup.Rows((await source.SnapshotAsync(context.CancellationToken)).CellsWhere(_ => true, ItemFilter(book, "", "", request.Category)),
                 level, SubjectOf(request.ByGroup));
         var response = new ListShortfallsResponse();
         response.Shortfalls.AddRange(Shortfalls.Under(rows, request.ThresholdDays).Take(request.Limit == 0 ? 100 : request.Limit)

@@ -149,11 +149,13 @@ public sealed class CoverageTests : IAsyncLifetime
         Assert.Equal(240L, groups.Shortfalls.Single().UnitsToThreshold); // a group within one category: rolled up from the cells
     }
 
-    [Fact]
-    public async Task National_alerts_come_from_the_aggregated_sums_and_tell_a_recovery_as_it_happens()
+    /// <summary>
+    /// Follows alerts at <paramref name="level"/> under 14 days until a recovery: once the first "below" and both stale
+    /// locations have been told, Stockholm restocks (2,000 at 100/day: 20 days; the nation 2,300 at 110/day: 20.9 days).
+    /// </summary>
+    private async Task<List<CoverageAlert>> AlertsUntilStockholmRestocks(CoverageLevel level)
     {
-        await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = Ffp2 }, r => r.Rows.Count == 1 && r.Rows[0].Usable == 1300);
-        using var call = Client.WatchAlerts(new WatchAlertsRequest { ThresholdDays = 14, Level = CoverageLevel.Nation, Follow = true });
+        using var call = Client.WatchAlerts(new WatchAlertsRequest { ThresholdDays = 14, Level = level, Follow = true });
         var seen = new List<CoverageAlert>();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var reported = false;
@@ -162,12 +164,19 @@ public sealed class CoverageTests : IAsyncLifetime
             seen.Add(alert);
             if (!reported && seen.Any(a => a.Kind == "below") && seen.Count(a => a.Kind == "stale") == 2)
             {
-                // Stockholm restocks: the nation has 2,300 at 110/day, 20.9 days, above the threshold.
                 await _server.Reporting.SubmitReportAsync(Snapshot(Stockholm, "restock", Now.AddMinutes(-1), Line(Ffp2, 2000, adc: 100)));
                 reported = true;
             }
             if (alert.Kind == "recovered") break;
         }
+        return seen;
+    }
+
+    [Fact]
+    public async Task National_alerts_come_from_the_aggregated_sums_and_tell_a_recovery_as_it_happens()
+    {
+        await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Nation, ItemId = Ffp2 }, r => r.Rows.Count == 1 && r.Rows[0].Usable == 1300);
+        var seen = await AlertsUntilStockholmRestocks(CoverageLevel.Nation);
         Assert.Equal(("below", "SE", 1300L), (seen[0].Kind, seen[0].Row.Area, seen[0].Row.Usable));
         Assert.Equal([Gotland, Umea], seen.Where(a => a.Kind == "stale").Select(a => a.LocationId));
         Assert.Equal(("recovered", "SE", 2300L), (seen[^1].Kind, seen[^1].Row.Area, seen[^1].Row.Usable));
@@ -177,21 +186,7 @@ public sealed class CoverageTests : IAsyncLifetime
     public async Task Alerts_tell_the_current_state_and_then_a_recovery_as_it_happens()
     {
         await CoverageWhen(new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = Ffp2 }, r => r.Rows.Count == 2);
-        using var call = Client.WatchAlerts(new WatchAlertsRequest { ThresholdDays = 14, Level = CoverageLevel.Location, Follow = true });
-        var seen = new List<CoverageAlert>();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var reported = false;
-        await foreach (var alert in call.ResponseStream.ReadAllAsync(deadline.Token))
-        {
-            seen.Add(alert);
-            if (!reported && seen.Any(a => a.Kind == "below") && seen.Count(a => a.Kind == "stale") == 2)
-            {
-                // Stockholm restocks: 2,000 at 100/day is 20 days, above the threshold.
-                await _server.Reporting.SubmitReportAsync(Snapshot(Stockholm, "restock", Now.AddMinutes(-1), Line(Ffp2, 2000, adc: 100)));
-                reported = true;
-            }
-            if (alert.Kind == "recovered") break;
-        }
+        var seen = await AlertsUntilStockholmRestocks(CoverageLevel.Location);
         Assert.Equal(("below", Stockholm), (seen[0].Kind, seen[0].Row.Area));
         Assert.Equal([Gotland, Umea], seen.Where(a => a.Kind == "stale").Select(a => a.LocationId));
         Assert.Equal(("recovered", Stockholm), (seen[^1].Kind, seen[^1].Row.Area));

@@ -32,6 +32,18 @@ public class MovedLocationTests
     }
 
     [Fact]
+    public void A_region_forgets_its_superseded_copy_but_never_a_newer_one_received_since()
+    {
+        static LocationTotals Totals(long version, DateOnly usableOn) => new("x", "03", "Mellansverige", version, null, null, usableOn, []);
+        var held = new Dictionary<string, LocationTotals> { ["x"] = Totals(5, Monday) };
+        Assert.False(Aggregates.Forget(held, "x", 4, Tuesday)); // we hold version 5: newer than the copy named
+        Assert.False(Aggregates.Forget(held, "unknown", 9, Monday));
+        Assert.Single(held);
+        Assert.True(Aggregates.Forget(held, "x", 5, Monday));
+        Assert.Empty(held);
+    }
+
+    [Fact]
     public void Three_copies_leave_only_the_newest()
     {
         var superseded = Aggregates.Superseded([Region("01", At("x", 2, Monday)), Region("03", At("x", 8, Monday)), Region("05", At("x", 5, Monday))]);

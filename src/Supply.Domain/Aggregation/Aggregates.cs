@@ -55,6 +55,14 @@ public static class Aggregates
         return true;
     }
 
+    /// <summary>
+    /// Drops a location's totals that another region has superseded (<see cref="Superseded"/>): only if what is held is
+    /// still that copy or older, never a newer one received since. Returns whether anything was dropped.
+    /// </summary>
+    public static bool Forget(IDictionary<string, LocationTotals> held, string locationId, long version, DateOnly usableOn) =>
+        held.TryGetValue(locationId, out var current) && (current.Version, current.UsableOn).CompareTo((version, usableOn)) <= 0
+        && held.Remove(locationId);
+
     public static bool Accept(IDictionary<string, RegionTotals> held, RegionTotals published) =>
         Accept(held, published.RegionCode, published, static t => t.Version);
 

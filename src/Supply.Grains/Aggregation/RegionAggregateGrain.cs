@@ -89,21 +89,18 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
 
     public Task Forget(string locationId, long version, DateOnly usableOn)
     {
-        if (!_locations.TryGetValue(locationId, out var held) || (held.Version, held.UsableOn).CompareTo((version, usableOn)) > 0)
-            return Task.CompletedTask;
-        _locations.Remove(locationId);
+        if (!Aggregates.Forget(_locations, locationId, version, usableOn)) return Task.CompletedTask; // gone, or newer since
         LogForgotten(_logger, locationId, RegionCode);
         Changed();
         return _writer.WriteAsync();
     }
 
     public Task<Immutable<RegionView>> GetView() =>
-        Task.FromResult(new RegionView(RegionCode, _version, _pushedVersion,
-            _locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList(),
-            Aggregates.Rows(_locations.Values)).AsImmutable());
+        Task.FromResult(new RegionView(RegionCode, _version, _pushedVersion, LocationsInIdOrder(), Aggregates.Rows(_locations.Values)).AsImmutable());
 
-    public Task<Immutable<IReadOnlyList<LocationTotals>>> GetAllLocations() =>
-        Task.FromResult(((IReadOnlyList<LocationTotals>)_locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList()).AsImmutable());
+    public Task<Immutable<IReadOnlyList<LocationTotals>>> GetAllLocations() => Task.FromResult(LocationsInIdOrder().AsImmutable());
+
+    private IReadOnlyList<LocationTotals> LocationsInIdOrder() => _locations.Values.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList();
 
     public Task<Immutable<IReadOnlyList<LocationTotals>>> GetLocations(Immutable<IReadOnlyCollection<string>> locationIds) =>
         Task.FromResult(((IReadOnlyList<LocationTotals>)locationIds.Value.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)

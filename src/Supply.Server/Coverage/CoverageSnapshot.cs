@@ -16,9 +16,6 @@ public sealed class CoverageSnapshot(
     public IReadOnlyList<LocationReporting> Reporting { get; } = reporting;
     public IReadOnlySet<string> Stale { get; } = stale;
 
-    /// <summary>Every cell.</summary>
-    public IEnumerable<CoverageCell> Cells => CellsWhere(_ => true, (_, _) => true);
-
     /// <summary>The cells of the regions <paramref name="keepRegion"/> keeps and the items <paramref name="keepItem"/> (item id, group key) keeps.</summary>
     public IEnumerable<CoverageCell> CellsWhere(Func<string, bool> keepRegion, Func<string, string, bool> keepItem) =>
         reported.Where(l => keepRegion(l.Totals.RegionCode))

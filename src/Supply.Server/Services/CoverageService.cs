@@ -27,57 +27,45 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         CheckRegions(request.RegionCodes, v);
         if (request.ItemId.Length > 0 && !ItemId.IsValid(request.ItemId, out var why)) v.Add("item_id", why);
         if (v.Any) throw new DomainValidationException(v.Items);
-        var level = ToDomain(request.Level);
-        if (await AggregateRowsAsync(book, level, request.ByGroup, request.ItemId, request.SubstitutionGroup, request.Category, request.RegionCodes)
-            is { } found)
+        var (at, rows) = await RowsAsync(book, ToDomain(request.Level), request.ByGroup, request.ItemId, request.SubstitutionGroup, request.Category,
+            request.RegionCodes, context.CancellationToken);
+        // Reused rows (a dashboard polling the nation: the national reader returns the same list while nothing changed)
+        // reuse their message too: nothing changes a sent response.
+        return Responses.GetValue(rows, r =>
         {
-            // Reused rows (a dashboard polling the nation) reuse their message too: nothing changes a sent response.
-            return Responses.GetValue(found.Rows, r =>
-            {
-                var built = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(found.At) };
-                built.Rows.AddRange(r.Select(ToContract));
-                return built;
-            });
-        }
-        var snapshot = await source.SnapshotAsync(context.CancellationToken);
-        var cells = snapshot.CellsWhere(r => request.RegionCodes.Count == 0 || request.RegionCodes.Contains(r),
-            ItemFilter(book, request.ItemId, request.SubstitutionGroup, request.Category));
-        var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(snapshot.At) };
-        response.Rows.AddRange(CoverageRollup.Rows(cells, level, SubjectOf(request.ByGroup)).Select(ToContract));
-        return response;
+            var built = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
+            built.Rows.AddRange(r.Select(ToContract));
+            return built;
+        });
     }
 
     /// <summary>
-    /// Rows above location level, from the national aggregate, which has the sums already: a national query never rolls up
-    /// every location's cells. Null for location rows, and for a group row restricted to one item or one category (a
-    /// group's sums mix items): those roll up the cells.
+    /// Coverage rows at <paramref name="level"/>. Above location level they come from the national aggregate, which has
+    /// the sums already: a national query never rolls up every location's cells. Location rows, and group rows restricted
+    /// to one item or one category (a group's sums mix items), roll up the cells of only the regions and items asked for.
     /// </summary>
-    private async Task<(DateTimeOffset At, IReadOnlyList<D.CoverageRow> Rows)?> AggregateRowsAsync(CatalogBook book, D.CoverageLevel level,
-        bool byGroup, string itemId, string group, ItemCategory category, IReadOnlyCollection<string> regionCodes)
+    private async Task<(DateTimeOffset At, IReadOnlyList<D.CoverageRow> Rows)> RowsAsync(CatalogBook book, D.CoverageLevel level,
+        bool byGroup, string itemId, string group, ItemCategory category, IReadOnlyCollection<string> regionCodes, CancellationToken cancellationToken)
     {
-        if (level == D.CoverageLevel.Location || (byGroup && (itemId.Length > 0 || category != ItemCategory.Unspecified))) return null;
-        var subject = SubjectOf(byGroup);
+        var subject = byGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
+        bool KeepItem(string id, string groupKey) =>
+            (itemId.Length == 0 || id == itemId)
+            && (group.Length == 0 || groupKey == group)
+            && (category == ItemCategory.Unspecified || (book.TryGetItem(id, out var item) && (int)item.Category == (int)category));
+        bool KeepRegion(string code) => regionCodes.Count == 0 || regionCodes.Contains(code);
+
+        if (level == D.CoverageLevel.Location || (byGroup && (itemId.Length > 0 || category != ItemCategory.Unspecified)))
+        {
+            var snapshot = await source.SnapshotAsync(cancellationToken);
+            return (snapshot.At, CoverageRollup.Rows(snapshot.CellsWhere(KeepRegion, KeepItem), level, subject));
+        }
         var key = byGroup ? group : itemId;
         var filter = new AggregateFilter([.. regionCodes], subject, key.Length > 0 ? [key] : []);
         var cacheKey = string.Join('|', (int)level, byGroup, itemId, group, (int)category, string.Join(',', regionCodes), book.Version);
-        var keepItem = ItemFilter(book, itemId, group, category);
         return await national.RowsAsync(cacheKey, level, filter,
-            row => subject == CoverageSubject.SubstitutionGroup || keepItem(row.Key, row.SubstitutionGroup.Length > 0 ? row.SubstitutionGroup : row.Key),
-            CellFilter(book, itemId, group, category, regionCodes));
+            row => subject == CoverageSubject.SubstitutionGroup || KeepItem(row.Key, row.SubstitutionGroup.Length > 0 ? row.SubstitutionGroup : row.Key),
+            cell => KeepItem(cell.ItemId, cell.GroupKey) && KeepRegion(cell.RegionCode));
     }
-
-    private static Func<string, string, bool> ItemFilter(CatalogBook book, string itemId, string group, ItemCategory category) =>
-        (id, groupKey) => (itemId.Length == 0 || id == itemId)
-            && (group.Length == 0 || groupKey == group)
-            && (category == ItemCategory.Unspecified || (book.TryGetItem(id, out var item) && (int)item.Category == (int)category));
-
-    private static Func<CoverageCell, bool> CellFilter(CatalogBook book, string itemId, string group, ItemCategory category, IReadOnlyCollection<string> regionCodes)
-    {
-        var keepItem = ItemFilter(book, itemId, group, category);
-        return c => keepItem(c.ItemId, c.GroupKey) && (regionCodes.Count == 0 || regionCodes.Contains(c.RegionCode));
-    }
-
-    private static CoverageSubject SubjectOf(bool byGroup) => byGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
 
     private static readonly ConditionalWeakTable<IReadOnlyList<D.CoverageRow>, GetCoverageResponse> Responses = new();
 
@@ -88,10 +76,7 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         v.Check(request.Limit is >= 0 and <= 10_000, "limit", "must be between 0 and 10,000 (0 means 100)");
         if (v.Any) throw new DomainValidationException(v.Items);
         var book = await cache.GetAsync();
-        var level = ToDomain(request.Level);
-        var rows = (await AggregateRowsAsync(book, level, request.ByGroup, "", "", request.Category, []))?.Rows
-            ?? CoverageRollup.Rows((await source.SnapshotAsync(context.CancellationToken)).CellsWhere(_ => true, ItemFilter(book, "", "", request.Category)),
-                level, SubjectOf(request.ByGroup));
+        var (_, rows) = await RowsAsync(book, ToDomain(request.Level), request.ByGroup, "", "", request.Category, [], context.CancellationToken);
         var response = new ListShortfallsResponse();
         response.Shortfalls.AddRange(Shortfalls.Under(rows, request.ThresholdDays).Take(request.Limit == 0 ? 100 : request.Limit)
             .Select(s => new Contracts.V1.Shortfall { Row = ToContract(s.Row), UnitsToThreshold = s.UnitsToThreshold }));
@@ -128,7 +113,6 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         v.Check(double.IsFinite(request.ThresholdDays) && request.ThresholdDays > 0, "threshold_days", "must be a number of days above zero");
         if (v.Any) throw new DomainValidationException(v.Items);
         var level = ToDomain(request.Level);
-        var subject = request.ByGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
         var below = new Dictionary<(string, string), D.CoverageRow>();
         var stale = new HashSet<string>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(options.Value.AlertInterval, time);
@@ -136,8 +120,8 @@ public sealed class CoverageService(ICoverageCellSource source, CatalogCache cac
         {
             var snapshot = await source.SnapshotAsync(context.CancellationToken);
             var now = Timestamp.FromDateTimeOffset(snapshot.At);
-            var rows = ((await AggregateRowsAsync(await cache.GetAsync(), level, request.ByGroup, "", "", ItemCategory.Unspecified, []))?.Rows
-                ?? CoverageRollup.Rows(snapshot.Cells, level, subject)).ToDictionary(r => (r.Area, r.Key));
+            var rows = (await RowsAsync(await cache.GetAsync(), level, request.ByGroup, "", "", ItemCategory.Unspecified, [], context.CancellationToken))
+                .Rows.ToDictionary(r => (r.Area, r.Key));
             foreach (var (key, row) in rows.OrderBy(kv => kv.Key))
             {
                 var isBelow = row.Figures.DaysOfSupply < request.ThresholdDays;

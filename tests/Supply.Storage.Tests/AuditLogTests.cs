@@ -89,6 +89,61 @@ public sealed class SqliteAuditLogTests : AuditLogConformanceTests
         Assert.Equal("applied", entries.Single().Outcome);
         await CloseAsync(reopened);
     }
+
+    private static AuditEntry Entry(string report) =>
+        new(DateTimeOffset.UtcNow, "region-05-system", "submit-report", "se-05-a", report, "applied", 1, 1, "");
+
+    private async Task<long> StoredCountAsync()
+    {
+        // Another connection, as another process would see the file.
+        await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM audit_log";
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task An_entry_sqlite_refuses_fails_alone_and_the_rest_of_its_batch_is_kept()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={_path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TRIGGER poison BEFORE INSERT ON audit_log WHEN NEW.report_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned entry'); END;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var good = Enumerable.Range(0, 30).Select(i => Log.AppendAsync(Entry($"g{i}"))).ToList();
+        var poisoned = Log.AppendAsync(Entry("poison"));
+        good.AddRange(Enumerable.Range(30, 30).Select(i => Log.AppendAsync(Entry($"g{i}"))));
+
+        var ex = await Assert.ThrowsAsync<SqliteException>(() => poisoned);
+        Assert.Contains("poisoned entry", ex.Message);
+        await Task.WhenAll(good);
+        Assert.Equal(60, await StoredCountAsync());
+    }
+
+    [Fact]
+    public async Task Appends_from_many_threads_are_committed_when_acknowledged()
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => await Log.AppendAsync(Entry($"t{i}")));
+
+        // The log is still running: what was acknowledged is in the file already.
+        Assert.Equal(400, await StoredCountAsync());
+    }
+
+    [Fact]
+    public async Task Stop_stores_every_queued_append_then_refuses_new_ones()
+    {
+        var appends = Enumerable.Range(0, 300).Select(i => Log.AppendAsync(Entry($"q{i}"))).ToArray();
+        await CloseAsync(Log);
+        await Task.WhenAll(appends);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Log.AppendAsync(Entry("late")));
+        Assert.Equal(300, await StoredCountAsync());
+    }
 }
 
 [Collection(AzuriteCollection.Name)]

@@ -6,6 +6,7 @@ namespace Supply.Storage.Audit;
 /// <summary>
 /// Where audit appends wait for their writer: callers get a task that completes once their entry
 /// is stored; the writer takes them in batches (group commit) and settles each batch at once.
+/// Used by the Azure Table audit log; the SQLite one uses the shared SqliteGroupCommitWriter.
 /// </summary>
 internal sealed class AuditAppendQueue
 {

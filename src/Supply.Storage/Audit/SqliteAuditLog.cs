@@ -2,15 +2,17 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Supply.Domain.Audit;
+using Supply.Storage.Sqlite;
 
 namespace Supply.Storage.Audit;
 
 /// <summary>
 /// The audit log as an append-only SQLite table (by default in the same file as grain state).
-/// Appends are group-committed by one writer, like grain state: one transaction and one fsync per
-/// batch, each caller released once its entry is stored.
+/// Appends are group-committed by the same writer as grain state (<see cref="SqliteGroupCommitWriter{TOp}"/>,
+/// its own instance and connection): one transaction and one fsync per batch, each caller released once its
+/// entry is stored; an entry SQLite refuses fails alone.
 /// </summary>
-public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDisposable
+public sealed class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDisposable
 {
     private const int MaxBatch = 512;
 
@@ -38,46 +40,61 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
 
     private readonly string _connectionString;
     private readonly bool _durable;
-    private readonly ILogger<SqliteAuditLog> _logger;
-    private readonly AuditAppendQueue _queue = new();
-    private Task? _writer;
+    private readonly SqliteGroupCommitWriter<Append> _writer;
 
     public SqliteAuditLog(string path, bool durableCommits, ILogger<SqliteAuditLog> logger)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _durable = durableCommits;
-        _logger = logger;
+        _writer = new SqliteGroupCommitWriter<Append>($"SQLite audit log ({path})", MaxBatch, long.MaxValue, logger,
+            static () => new InvalidOperationException("the audit log is stopped"));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        using (var connection = Open())
-        using (var command = connection.CreateCommand())
+        var connection = SqliteDatabase.OpenForWriting(_connectionString, _durable);
+        try
         {
-            command.CommandText = "PRAGMA journal_mode=WAL;" + Schema;
-            command.ExecuteNonQuery();
-            // Files made before role and scope were recorded get the columns added (SQLite has no ADD COLUMN IF NOT EXISTS).
-            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('audit_log') WHERE name = 'role'";
-            if (Convert.ToInt64(command.ExecuteScalar()) == 0)
+            using (var command = connection.CreateCommand())
             {
-                command.CommandText = "ALTER TABLE audit_log ADD COLUMN role TEXT NOT NULL DEFAULT ''; ALTER TABLE audit_log ADD COLUMN scope TEXT NOT NULL DEFAULT '';";
+                command.CommandText = Schema;
                 command.ExecuteNonQuery();
+                // Files made before role and scope were recorded get the columns added (SQLite has no ADD COLUMN IF NOT EXISTS).
+                command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('audit_log') WHERE name = 'role'";
+                if (Convert.ToInt64(command.ExecuteScalar()) == 0)
+                {
+                    command.CommandText = "ALTER TABLE audit_log ADD COLUMN role TEXT NOT NULL DEFAULT ''; ALTER TABLE audit_log ADD COLUMN scope TEXT NOT NULL DEFAULT '';";
+                    command.ExecuteNonQuery();
+                }
             }
+
+            _writer.Start(connection, new AppendStatements(connection));
         }
-        _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
         return Task.CompletedTask;
     }
 
+    /// <summary>Stops taking appends, stores every one already queued, then closes the writer's connection.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Complete();
-        if (_writer is not null) await _writer.WaitAsync(cancellationToken);
+        _writer.Complete();
+        if (_writer.IsStarted) await _writer.Exited.WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
-    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) => _queue.Append(entry, cancellationToken);
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        var append = new Append(entry);
+        _writer.Enqueue(append);
+        return append.Done.Task.WaitAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
@@ -111,47 +128,52 @@ public sealed partial class SqliteAuditLog : IAuditLog, IHostedService, IAsyncDi
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout=10000; PRAGMA synchronous={(_durable ? "FULL" : "NORMAL")};";
+        pragma.CommandText = $"PRAGMA busy_timeout={SqliteDatabase.BusyTimeoutMs}; PRAGMA synchronous={(_durable ? "FULL" : "NORMAL")};";
         pragma.ExecuteNonQuery();
         return connection;
     }
 
-    private async Task WriteLoop()
+    /// <summary>One caller's entry waiting for the group commit.</summary>
+    private sealed class Append(AuditEntry entry) : GroupCommitOp
     {
-        using var connection = Open();
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO audit_log (at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail, role, scope)
-            VALUES ($at, $caller, $action, $loc, $report, $outcome, $lines, $version, $detail, $role, $scope)
-            """;
-        var p = new[] { "$at", "$caller", "$action", "$loc", "$report", "$outcome", "$lines", "$version", "$detail", "$role", "$scope" }
-            .Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
-        insert.Prepare();
-
-        await foreach (var batch in _queue.Batches(MaxBatch))
-        {
-            try
-            {
-                using var transaction = connection.BeginTransaction();
-                insert.Transaction = transaction;
-                foreach (var (e, _) in batch)
-                {
-                    p[0].Value = e.At.UtcTicks; p[1].Value = e.Caller; p[2].Value = e.Action; p[3].Value = e.LocationId;
-                    p[4].Value = e.ReportId; p[5].Value = e.Outcome; p[6].Value = e.Lines; p[7].Value = e.LocationVersion; p[8].Value = e.Detail;
-                    p[9].Value = e.Role; p[10].Value = e.Scope;
-                    insert.ExecuteNonQuery();
-                }
-                transaction.Commit();
-                AuditAppendQueue.Settle(batch, null);
-            }
-            catch (Exception ex)
-            {
-                LogWriteFailed(ex, batch.Count);
-                AuditAppendQueue.Settle(batch, ex);
-            }
-        }
+        public AuditEntry Entry { get; } = entry;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override bool IsCompleted => Done.Task.IsCompleted;
+        protected override void Succeed(int batchSize) => Done.TrySetResult();
+        public override void Fail(Exception error) => Done.TrySetException(error);
     }
 
-    [LoggerMessage(LogLevel.Error, "Could not store {Count} audit entries")]
-    private partial void LogWriteFailed(Exception e, int count);
+    /// <summary>The prepared INSERT: the only statement the log ever runs on audit_log (its triggers refuse the rest).</summary>
+    private sealed class AppendStatements : IGroupCommitStatements<Append>
+    {
+        private readonly SqliteCommand _insert;
+        private readonly SqliteParameter[] _p;
+
+        public AppendStatements(SqliteConnection connection)
+        {
+            _insert = connection.CreateCommand();
+            _insert.CommandText = """
+                INSERT INTO audit_log (at_utc_ticks, caller, action, location_id, report_id, outcome, lines, version, detail, role, scope)
+                VALUES ($at, $caller, $action, $loc, $report, $outcome, $lines, $version, $detail, $role, $scope)
+                """;
+            _p = new[] { "$at", "$caller", "$action", "$loc", "$report", "$outcome", "$lines", "$version", "$detail", "$role", "$scope" }
+                .Select(name => _insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+            _insert.Prepare();
+        }
+
+        public Exception? Apply(Append op, long now)
+        {
+            var (e, p) = (op.Entry, _p);
+            p[0].Value = e.At.UtcTicks; p[1].Value = e.Caller; p[2].Value = e.Action; p[3].Value = e.LocationId;
+            p[4].Value = e.ReportId; p[5].Value = e.Outcome; p[6].Value = e.Lines; p[7].Value = e.LocationVersion; p[8].Value = e.Detail;
+            p[9].Value = e.Role; p[10].Value = e.Scope;
+            _insert.ExecuteNonQuery();
+            return null;
+        }
+
+        // The caller gets SQLite's own error, unwrapped.
+        public Exception Failure(Append op, string step, Exception error) => error;
+
+        public void Dispose() => _insert.Dispose();
+    }
 }

@@ -110,7 +110,7 @@ public sealed class ClusterCrashTests(ITestOutputHelper output) : IAsyncLifetime
         // Each writer was stalled from the kill until its next ack; the longest stall is when all wrote again.
         var allWritersBack = afterKill.GroupBy(t => t.Worker).Max(g => g.Min(t => t.At)) - killedAt;
         var figures = $"""
-            cluster crash test: 3 silos (Azure Storage membership, blob + table state on Azurite), silo-1 SIGKILLed after {KillAfterAcks} acks
+            cluster crash test: 3 silos (Azure Storage membership, grain state in blobs, audit in a table; Azurite), silo-1 SIGKILLed after {KillAfterAcks} acks
               reports sent:                                {Locations * Rounds} ({Locations} locations x {Rounds} rounds x {Items} items)
               reports acknowledged:                        {acked.Count}
               acknowledged reports found afterwards:       {found}

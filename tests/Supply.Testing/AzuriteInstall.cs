@@ -12,35 +12,40 @@ public static class AzuriteInstall
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(8);
     private static readonly SemaphoreSlim InProcess = new(1, 1);
 
-    private static string ToolsDirectory => Path.Combine(RepoPaths.Root, "tests", "tools");
-    private static string Executable => Path.Combine(ToolsDirectory, "node_modules", ".bin", "azurite");
-    // npm writes its hidden lockfile at the end of an install: with it, the install finished (not one interrupted midway).
-    private static string Finished => Path.Combine(ToolsDirectory, "node_modules", ".package-lock.json");
+    private static string Executable(string tools) => Path.Combine(tools, "node_modules", ".bin", "azurite");
 
-    /// <summary>The azurite executable: from AZURITE_BIN_DIR when set, else installed here if missing.</summary>
-    public static async Task<string> EnsureAsync()
+    // npm writes its hidden lockfile at the end of an install: with it, the install finished (not one interrupted midway).
+    private static bool IsInstalled(string tools) =>
+        File.Exists(Executable(tools)) && File.Exists(Path.Combine(tools, "node_modules", ".package-lock.json"));
+
+    /// <summary>The azurite executable: from AZURITE_BIN_DIR when set, else tests/tools', installed there if missing.</summary>
+    public static Task<string> EnsureAsync()
     {
         if (Environment.GetEnvironmentVariable("AZURITE_BIN_DIR") is { Length: > 0 } binDir)
         {
             var given = Path.Combine(binDir, "azurite");
-            return File.Exists(given) ? given : throw new InvalidOperationException($"AZURITE_BIN_DIR is set but {given} does not exist.");
+            return File.Exists(given) ? Task.FromResult(given) : throw new InvalidOperationException($"AZURITE_BIN_DIR is set but {given} does not exist.");
         }
-        if (IsInstalled()) return Executable;
+        return EnsureAsync(Path.Combine(RepoPaths.Root, "tests", "tools"));
+    }
+
+    /// <summary>The azurite executable of the npm project in <paramref name="tools"/>, installed with `npm ci` if missing.</summary>
+    public static async Task<string> EnsureAsync(string tools)
+    {
+        if (IsInstalled(tools)) return Executable(tools);
 
         await InProcess.WaitAsync();
         try
         {
-            await using var fileLock = await AcquireLockAsync(Path.Combine(ToolsDirectory, ".install.lock"));
-            if (!IsInstalled()) await InstallAsync(); // another process may have installed it while we waited
-            return Executable;
+            await using var fileLock = await AcquireLockAsync(Path.Combine(tools, ".install.lock"));
+            if (!IsInstalled(tools)) await InstallAsync(tools); // another process may have installed it while we waited
+            return Executable(tools);
         }
         finally
         {
             InProcess.Release();
         }
     }
-
-    private static bool IsInstalled() => File.Exists(Executable) && File.Exists(Finished);
 
     /// <summary>Opens the lock file exclusively (FileShare.None takes an advisory lock on Unix), waiting while another process holds it.</summary>
     private static async Task<FileStream> AcquireLockAsync(string path)
@@ -63,13 +68,12 @@ public static class AzuriteInstall
         }
     }
 
-    private static async Task InstallAsync()
+    private static async Task InstallAsync(string tools)
     {
         ChildProcess npm;
         try
         {
-            npm = ChildProcess.Start("npm", ["ci", "--prefix", ToolsDirectory, "--no-audit", "--no-fund", "--loglevel=error"],
-                workingDirectory: ToolsDirectory);
+            npm = ChildProcess.Start("npm", ["ci", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error"], workingDirectory: tools);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -79,9 +83,9 @@ public static class AzuriteInstall
         await using (npm)
         {
             var exitCode = await npm.WaitForExitAsync(InstallTimeout);
-            if (exitCode != 0 || !IsInstalled())
+            if (exitCode != 0 || !IsInstalled(tools))
                 throw new InvalidOperationException(
-                    $"`npm ci --prefix tests/tools` failed (exit code {exitCode?.ToString() ?? "none: timed out"}); Azurite is needed by these tests:\n{npm.Output}");
+                    $"`npm ci --prefix {tools}` failed (exit code {exitCode?.ToString() ?? "none: timed out"}); these tests need Azurite from it:\n{npm.Output}");
         }
     }
 }

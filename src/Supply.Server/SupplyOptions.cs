@@ -89,25 +89,34 @@ public sealed class SupplyOptions
         public string? AuditSqlitePath { get; set; }
         /// <summary>fsync each commit (group-committed); turn off only for throwaway data.</summary>
         public bool DurableCommits { get; set; } = true;
-        public AzureTableStorageOptions AzureTable { get; set; } = new();
+        public AzureStorageOptions Azure { get; set; } = new();
     }
 
-    public sealed class AzureTableStorageOptions
+    /// <summary>
+    /// The one Azure Storage account cluster mode needs (membership, grain state, audit log): a connection string,
+    /// or the blob and table endpoints reached with Azure.Identity's DefaultAzureCredential (a managed identity).
+    /// </summary>
+    public sealed class AzureStorageOptions
     {
-        /// <summary>Azure Storage connection string (a Secret in Kubernetes). Required in cluster mode.</summary>
+        /// <summary>Connection string with the account key or a SAS (a Secret in Kubernetes). Or set the two service URIs.</summary>
         public string? ConnectionString { get; set; }
-        public string TableName { get; set; } = "SupplyGrainState";
+        /// <summary>e.g. https://ACCOUNT.blob.core.windows.net, used with DefaultAzureCredential when there is no connection string.</summary>
+        public Uri? BlobServiceUri { get; set; }
+        /// <summary>e.g. https://ACCOUNT.table.core.windows.net, used with DefaultAzureCredential when there is no connection string.</summary>
+        public Uri? TableServiceUri { get; set; }
+        /// <summary>Blob container of the grain states (one blob per grain state).</summary>
+        public string ContainerName { get; set; } = "supply-grain-state";
         public string AuditTableName { get; set; } = "SupplyAudit";
+        /// <summary>Orleans' membership table (one per account is enough: rows are keyed by service and cluster id).</summary>
+        public string ClusterTableName { get; set; } = "OrleansSiloInstances";
     }
 
     public enum ClusterMode { Single, Cluster }
 
     public sealed class ClusterOptions
     {
-        /// <summary>Single: localhost clustering + embedded SQLite. Cluster: Redis membership + Azure Table storage.</summary>
+        /// <summary>Single: localhost clustering + embedded SQLite. Cluster: membership, grain state and audit in Azure Storage.</summary>
         public ClusterMode Mode { get; set; } = ClusterMode.Single;
-        /// <summary>StackExchange.Redis configuration string for membership (cluster mode).</summary>
-        public string? RedisConnectionString { get; set; }
     }
 
     public sealed class SiloOptions

@@ -9,7 +9,8 @@ using Xunit.Abstractions;
 namespace Supply.Cluster.Tests;
 
 /// <summary>
-/// Three real server processes form one cluster (Redis membership, Azure Table state on Azurite).
+/// Three real server processes form one cluster: Orleans' Azure Storage membership, grain state in Azure blobs and
+/// a table, and the audit log, all in one storage account (Azurite).
 /// Reports stream through all three; one is killed with SIGKILL mid-stream. Every acknowledged
 /// report must still be there, and every node must agree on the totals afterwards.
 /// </summary>
@@ -18,24 +19,21 @@ public sealed class ClusterCrashTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Locations = 30, Items = 10, Rounds = 20, Workers = 6, KillAfterAcks = 200;
     private static readonly string[] RegionCodes = ["01", "03", "12", "14", "25"];
 
-    private Redis _redis = null!;
     private Azurite _azurite = null!;
     private readonly List<ServerProcess> _servers = [];
 
     public async Task InitializeAsync()
     {
-        _redis = await Redis.StartAsync();
         _azurite = await Azurite.StartAsync();
         var serviceId = "cluster-test-" + Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < 3; i++)
-            _servers.Add(await ServerProcess.StartAsync($"silo-{i}", serviceId, _redis.ConnectionString, _azurite.ConnectionString));
+            _servers.Add(await ServerProcess.StartAsync($"silo-{i}", serviceId, _azurite.ConnectionString));
     }
 
     public async Task DisposeAsync()
     {
         foreach (var s in _servers) await s.DisposeAsync();
         await _azurite.DisposeAsync();
-        await _redis.DisposeAsync();
     }
 
     [Fact]
@@ -112,7 +110,7 @@ public sealed class ClusterCrashTests(ITestOutputHelper output) : IAsyncLifetime
         // Each writer was stalled from the kill until its next ack; the longest stall is when all wrote again.
         var allWritersBack = afterKill.GroupBy(t => t.Worker).Max(g => g.Min(t => t.At)) - killedAt;
         var figures = $"""
-            cluster crash test: 3 silos (Redis membership, Azure Table state on Azurite), silo-1 SIGKILLed after {KillAfterAcks} acks
+            cluster crash test: 3 silos (Azure Storage membership, grain state in blobs, audit in a table; Azurite), silo-1 SIGKILLed after {KillAfterAcks} acks
               reports sent:                                {Locations * Rounds} ({Locations} locations x {Rounds} rounds x {Items} items)
               reports acknowledged:                        {acked.Count}
               acknowledged reports found afterwards:       {found}

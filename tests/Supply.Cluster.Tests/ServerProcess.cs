@@ -48,7 +48,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public StockQuery.StockQueryClient Query => new(Channel);
     public Catalog.CatalogClient Catalog => new(Channel);
 
-    public static async Task<ServerProcess> StartAsync(string name, string serviceId, string redis, string azure)
+    public static async Task<ServerProcess> StartAsync(string name, string serviceId, string azure)
     {
         var port = FreePorts.Next();
         var dll = RepoPaths.ServerDll;
@@ -57,8 +57,7 @@ public sealed class ServerProcess : IAsyncDisposable
         [
             dll,
             "--Supply:Cluster:Mode=Cluster",
-            $"--Supply:Cluster:RedisConnectionString={redis}",
-            $"--Supply:Storage:AzureTable:ConnectionString={azure}",
+            $"--Supply:Storage:Azure:ConnectionString={azure}",
             $"--Supply:Silo:ServiceId={serviceId}",
             $"--Supply:Silo:ClusterId={serviceId}",
             $"--Supply:Silo:SiloPort={FreePorts.Next()}",

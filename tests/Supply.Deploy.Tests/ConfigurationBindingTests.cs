@@ -64,13 +64,14 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
-    public void Prod_binds_to_cluster_mode_with_both_connection_strings_from_secrets()
+    public void Prod_binds_to_cluster_mode_with_the_storage_connection_string_from_a_secret()
     {
         var options = Bind(Rendered.Of("prod"));
         Assert.Equal(SupplyOptions.ClusterMode.Cluster, options.Cluster.Mode);
-        Assert.Equal("<secret supply-redis/connection-string>", options.Cluster.RedisConnectionString);
-        Assert.Equal("<secret supply-azure-storage/connection-string>", options.Storage.AzureTable.ConnectionString);
-        Assert.False(string.IsNullOrWhiteSpace(options.Storage.AzureTable.TableName));
+        Assert.Equal("<secret supply-azure-storage/connection-string>", options.Storage.Azure.ConnectionString);
+        Assert.Null(options.Storage.Azure.BlobServiceUri); // a connection string, or the URIs with a managed identity; not both
+        Assert.False(string.IsNullOrWhiteSpace(options.Storage.Azure.ContainerName));
+        Assert.False(string.IsNullOrWhiteSpace(options.Storage.Azure.AuditTableName));
         Assert.False(string.IsNullOrWhiteSpace(options.Telemetry.OtlpEndpoint));
     }
 

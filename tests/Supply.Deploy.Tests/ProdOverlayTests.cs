@@ -2,7 +2,7 @@ using static Supply.Deploy.Tests.Rendered;
 
 namespace Supply.Deploy.Tests;
 
-/// <summary>prod: an Orleans cluster (Redis membership, Azure Table storage), 3..10 silos, zero-downtime rollouts.</summary>
+/// <summary>prod: an Orleans cluster (membership, grain state and audit in one Azure Storage account), 3..10 silos, zero-downtime rollouts.</summary>
 public class ProdOverlayTests
 {
     private static Rendered Prod => Rendered.Of("prod");
@@ -15,11 +15,12 @@ public class ProdOverlayTests
     }
 
     [Fact]
-    public void Reads_the_redis_and_azure_storage_connection_strings_from_existing_secrets()
+    public void Reads_the_azure_storage_connection_string_from_an_existing_secret_and_needs_nothing_else()
     {
         var env = Prod.Environment;
-        Assert.Equal(new SecretRef("supply-redis", "connection-string"), env.GetValueOrDefault("Supply__Cluster__RedisConnectionString")?.Secret);
-        Assert.Equal(new SecretRef("supply-azure-storage", "connection-string"), env.GetValueOrDefault("Supply__Storage__AzureTable__ConnectionString")?.Secret);
+        Assert.Equal(new SecretRef("supply-azure-storage", "connection-string"), env.GetValueOrDefault("Supply__Storage__Azure__ConnectionString")?.Secret);
+        // One storage account is all a cluster needs: no other secret (no Redis, no database).
+        Assert.Equal(["supply-azure-storage"], env.Values.Where(v => v.Secret is not null).Select(v => v.Secret!.Name).Distinct());
         // Existing Secrets: created with kubectl create secret, never rendered from the repository.
         Assert.Empty(Prod.OfKind("Secret"));
     }

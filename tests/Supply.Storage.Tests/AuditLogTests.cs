@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Supply.Domain.Audit;
@@ -151,7 +152,7 @@ public sealed class AzureTableAuditLogTests(AzuriteFixture azurite) : AuditLogCo
 {
     protected override async Task<IAuditLog> OpenAsync()
     {
-        var log = new AzureTableAuditLog(azurite.ConnectionString, "audit" + Guid.NewGuid().ToString("N")[..12], NullLogger<AzureTableAuditLog>.Instance);
+        var log = new AzureTableAuditLog(new TableServiceClient(azurite.ConnectionString), "audit" + Guid.NewGuid().ToString("N")[..12], NullLogger<AzureTableAuditLog>.Instance);
         await log.StartAsync(CancellationToken.None);
         return log;
     }

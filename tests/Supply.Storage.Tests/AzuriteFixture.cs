@@ -7,10 +7,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 {
     private Azurite? _azurite;
 
-    public const string AccountKey = Azurite.AccountKey;
-
     public string ConnectionString => Started.ConnectionString;
-    public int TablePort => Started.TablePort;
 
     private Azurite Started => _azurite ?? throw new InvalidOperationException("Azurite has not started");
 

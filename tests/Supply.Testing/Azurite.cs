@@ -1,16 +1,15 @@
 namespace Supply.Testing;
 
 /// <summary>
-/// Microsoft's Azure Storage emulator (npm azurite, installed by `npm ci --prefix tests/tools`, or
-/// found in AZURITE_BIN_DIR): blob, queue and table services on free 127.0.0.1 ports, in memory.
-/// A missing Azurite fails the tests that need it, saying how to install it; they are never skipped.
+/// Microsoft's Azure Storage emulator (npm azurite, pinned by tests/tools/package-lock.json, or found in
+/// AZURITE_BIN_DIR): blob, queue and table services on free 127.0.0.1 ports, in memory. Installed on first
+/// use (<see cref="AzuriteInstall"/>), so a machine with only the .NET SDK and Node.js/npm runs the tests.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
     public const string AccountName = "devstoreaccount1";
     // The emulator's fixed, public development-storage key (documented by Microsoft; not a secret).
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    public const string InstallCommand = "npm ci --prefix tests/tools";
     private const int MaxStartAttempts = 3;
 
     private readonly ChildProcess _process;
@@ -32,11 +31,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync()
     {
-        var binDir = Environment.GetEnvironmentVariable("AZURITE_BIN_DIR") ?? Path.Combine(RepoPaths.Root, "tests", "tools", "node_modules", ".bin");
-        var azurite = Path.Combine(binDir, "azurite");
-        if (!File.Exists(azurite))
-            throw new InvalidOperationException($"Azurite is not installed: {azurite} does not exist. Run `{InstallCommand}` in the repository root " +
-                "(or set AZURITE_BIN_DIR). These tests need it and are not skipped.");
+        var azurite = await AzuriteInstall.EnsureAsync();
         for (var attempt = 1; ; attempt++)
         {
             int tablePort = FreePorts.Next(), blobPort = FreePorts.Next(), queuePort = FreePorts.Next();

@@ -35,7 +35,7 @@ public static class GrpcExtensions
         builder.Services.AddSingleton<Coverage.AggregateRebuilder>();
         builder.Services.AddSingleton<Coverage.NationalCoverageReader>();
         // "" (readiness): the silo answers grain calls. "liveness": the process itself answers, so an
-        // outage of shared storage or Redis makes pods unready instead of restarting all of them.
+        // outage of shared storage (Azure Storage in cluster mode) makes pods unready instead of restarting all of them.
         builder.Services.AddGrpcHealthChecks(o =>
             {
                 o.Services.Clear();

@@ -13,8 +13,8 @@ public static class SiloExtensions
 {
     /// <summary>
     /// Co-hosts the Orleans silo. Single mode (the default): localhost clustering and durable SQLite
-    /// grain storage, zero set-up. Cluster mode: Redis membership and Azure Table grain storage, the
-    /// only kind of state every node can reach; a node-local file is refused there.
+    /// grain storage, zero set-up. Cluster mode: membership, grain state and the audit log in one Azure
+    /// Storage account (Orleans' own providers), the only state every node can reach; a node-local file is refused there.
     /// </summary>
     public static IHostApplicationBuilder AddSupplySilo(this IHostApplicationBuilder builder)
     {
@@ -39,7 +39,6 @@ public static class SiloExtensions
             if (options.Cluster.Mode == SupplyOptions.ClusterMode.Cluster) Cluster(builder, silo, options);
             else SingleNode(silo, options);
 
-            UseBinaryStateSerializer<SqliteGrainStorageOptions>(silo);
             silo.Services.AddSerializer(s => s.AddSupplyDomainTypes());
             silo.AddActivityPropagation();
         });
@@ -50,8 +49,8 @@ public static class SiloExtensions
     /// Orleans' default storage serializer is Newtonsoft JSON, several times slower than its own binary one; state is
     /// on the hot path of every report (<see cref="BinaryGrainStorageSerializer"/> says more).
     /// </summary>
-    private static void UseBinaryStateSerializer<TOptions>(ISiloBuilder silo) where TOptions : class, IStorageProviderSerializerOptions =>
-        silo.Services.AddOptions<TOptions>(StorageNames.Default)
+    private static void UseBinaryStateSerializer<TOptions>(ISiloBuilder silo, string name) where TOptions : class, IStorageProviderSerializerOptions =>
+        silo.Services.AddOptions<TOptions>(name)
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new BinaryGrainStorageSerializer(serializer));
 
     private static void SingleNode(ISiloBuilder silo, SupplyOptions options)
@@ -64,6 +63,7 @@ public static class SiloExtensions
             o.DataSource = path;
             o.DurableCommits = options.Storage.DurableCommits;
         });
+        UseBinaryStateSerializer<SqliteGrainStorageOptions>(silo, StorageNames.Default);
         // Its own file beside the grain state: two writers on one SQLite file would queue on its single write lock.
         var auditPath = Path.GetFullPath(options.Storage.AuditSqlitePath ?? Path.Combine(Path.GetDirectoryName(path)!, "audit.db"));
         silo.Services.AddSingleton(sp => new SqliteAuditLog(auditPath, options.Storage.DurableCommits, sp.GetRequiredService<ILogger<SqliteAuditLog>>()));
@@ -73,26 +73,27 @@ public static class SiloExtensions
 
     private static void Cluster(IHostApplicationBuilder builder, ISiloBuilder silo, SupplyOptions options)
     {
-        var redis = options.Cluster.RedisConnectionString;
-        var azure = options.Storage.AzureTable.ConnectionString;
-        if (string.IsNullOrWhiteSpace(redis))
-            throw new InvalidOperationException("Supply:Cluster:Mode=Cluster needs Supply:Cluster:RedisConnectionString for membership.");
-        if (string.IsNullOrWhiteSpace(azure))
-            throw new InvalidOperationException(
-                "Supply:Cluster:Mode=Cluster needs shared grain storage: set Supply:Storage:AzureTable:ConnectionString. " +
-                "A node-local SQLite file (Supply:Storage:SqlitePath) cannot be cluster storage: each node would hold a different truth.");
+        var azure = options.Storage.Azure;
+        var account = AzureStorageAccount.From(azure);
         if (!IPAddress.TryParse(options.Silo.AdvertisedAddress, out var advertised))
             throw new InvalidOperationException($"Supply:Silo:AdvertisedAddress '{options.Silo.AdvertisedAddress}' is not an IP address.");
 
-        silo.UseRedisClustering(redis);
-        silo.ConfigureEndpoints(advertised, options.Silo.SiloPort, options.Silo.GatewayPort, listenOnAnyHostAddress: true);
-        silo.AddAzureTableGrainStorage(StorageNames.Default, o =>
+        silo.UseAzureStorageClustering(o =>
         {
-            o.ConnectionString = azure;
-            o.TableName = options.Storage.AzureTable.TableName;
+            o.TableServiceClient = account.Tables;
+            o.TableName = azure.ClusterTableName;
         });
-        UseBinaryStateSerializer<AzureTableGrainStorageOptions>(silo);
-        silo.Services.AddSingleton(sp => new AzureTableAuditLog(azure, options.Storage.AzureTable.AuditTableName, sp.GetRequiredService<ILogger<AzureTableAuditLog>>()));
+        silo.ConfigureEndpoints(advertised, options.Silo.SiloPort, options.Silo.GatewayPort, listenOnAnyHostAddress: true);
+        // Blobs for every grain state, by measured size (docs/cluster.md): a table entity holds 1 MB, and a location's
+        // ledger, the aggregates and the catalog pass that at the sizes the service is built for; the shortage notices
+        // grow without bound. Blob storage has no such limit and the same ETag concurrency.
+        silo.AddAzureBlobGrainStorage(StorageNames.Default, o =>
+        {
+            o.BlobServiceClient = account.Blobs;
+            o.ContainerName = azure.ContainerName;
+        });
+        UseBinaryStateSerializer<AzureBlobStorageOptions>(silo, StorageNames.Default);
+        silo.Services.AddSingleton(sp => new AzureTableAuditLog(account.Tables, azure.AuditTableName, sp.GetRequiredService<ILogger<AzureTableAuditLog>>()));
         silo.Services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AzureTableAuditLog>());
         silo.Services.AddHostedService(sp => sp.GetRequiredService<AzureTableAuditLog>());
         // In a pod, Orleans' Kubernetes hosting takes the pod's identity and removes pods of dead silos.

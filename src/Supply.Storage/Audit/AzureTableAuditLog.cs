@@ -21,9 +21,10 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
     private readonly AuditAppendQueue _queue = new();
     private Task? _writer;
 
-    public AzureTableAuditLog(string connectionString, string tableName, ILogger<AzureTableAuditLog> logger)
+    /// <param name="tables">The account's table service, authenticated as the grain storage is (connection string or token credential).</param>
+    public AzureTableAuditLog(TableServiceClient tables, string tableName, ILogger<AzureTableAuditLog> logger)
     {
-        _table = new TableClient(connectionString, tableName);
+        _table = tables.GetTableClient(tableName);
         _logger = logger;
     }
 

@@ -16,7 +16,6 @@ public static class StorageTracing
     public const string ActivitySourceName = "Supply.Storage";
 
     internal const string Sqlite = "sqlite";
-    internal const string AzureTable = "azure-table";
 
     private static readonly ActivitySource Source = new(ActivitySourceName, "1.0.0");
 
@@ -29,7 +28,7 @@ public static class StorageTracing
         var activity = Source.StartActivity($"{provider} {operation}", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("db.system.name", provider == Sqlite ? "sqlite" : "azure.tables");
+            activity.SetTag("db.system.name", provider);
             activity.SetTag("db.operation.name", operation);
             activity.SetTag("supply.storage.name", providerName); // the provider's registered name
             activity.SetTag("orleans.storage.state.name", stateName);

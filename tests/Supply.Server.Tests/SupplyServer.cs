@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Grpc.Core;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
 using Supply.Contracts.V1;
 using Supply.Domain.Catalog;
 using Supply.Server.Security;

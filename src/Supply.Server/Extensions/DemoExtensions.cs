@@ -1,4 +1,4 @@
-using Supply.Domain.Demo;
+using Supply.Demo;
 using Supply.Domain.Stock;
 using Supply.Grains.Catalog;
 using Supply.Grains.Stock;

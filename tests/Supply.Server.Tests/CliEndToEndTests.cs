@@ -26,30 +26,6 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Demo_loads_every_region_and_loading_it_twice_changes_nothing()
-    {
-        var (exit, _, err) = await Supply("demo");
-        Assert.True(exit == 0, err);
-
-        var locations = await _server.Catalog.ListLocationsAsync(new ListLocationsRequest());
-        Assert.Equal(21, locations.Locations.Where(l => l.Kind == LocationKind.Hospital).Select(l => l.RegionCode).Distinct().Count());
-        var items = await _server.Catalog.ListItemsAsync(new ListItemsRequest());
-        Assert.True(items.Items.Count >= 40);
-        Assert.Equal(3, items.Items.Select(i => i.Category).Distinct().Count());
-        var ffp2 = await _server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = "ppe:ffp2" });
-        Assert.True(ffp2.Totals.OnHand > 0);
-        var status = await _server.Query.ListReportingStatusAsync(new ListReportingStatusRequest());
-        Assert.All(status.Locations, s => Assert.True(s.HasReported, s.LocationId));
-
-        (exit, _, err) = await Supply("demo");
-        Assert.True(exit == 0, err);
-        var again = await _server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = "ppe:ffp2" });
-        Assert.Equal(ffp2.Totals, again.Totals);
-        var history = await _server.Query.GetReportHistoryAsync(new GetReportHistoryRequest { LocationId = status.Locations[0].LocationId });
-        Assert.Equal(status.Locations[0].ReportsAccepted, history.Total);
-    }
-
-    [Fact]
     public async Task Register_report_and_query_from_files()
     {
         var items = Write("items.csv", """

@@ -38,7 +38,7 @@ public sealed class TlsSupplyServer : IAsyncDisposable
         server._app = SupplyApp.Create(
         [
             $"--environment={environment}",
-            "--Supply:Listen:Port=0",
+            .. SupplyServer.DefaultListen(extraArgs),
             $"--Supply:Storage:SqlitePath={server._dbPath}",
             $"--Supply:Silo:SiloPort={FreePort()}",
             $"--Supply:Silo:GatewayPort={FreePort()}",

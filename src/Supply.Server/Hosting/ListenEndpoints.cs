@@ -15,11 +15,11 @@ public sealed class ListenEndpoints
     public const string AddressKey = $"{SupplyOptions.Section}:Listen:Address";
     public const string PortKey = $"{SupplyOptions.Section}:Listen:Port";
 
-    private ListenEndpoints(IReadOnlyList<string> aspNetSettings, IReadOnlyList<string> urls, bool kestrelEndpoints)
+    private ListenEndpoints(IReadOnlyList<string> aspNetSettings, IReadOnlyList<string> urls, bool usesUrls)
     {
         AspNetSettings = aspNetSettings;
         Urls = urls;
-        UsesKestrelEndpoints = kestrelEndpoints;
+        UsesUrls = usesUrls;
     }
 
     /// <summary>The ASP.NET Core settings that name endpoints ("--urls", "Kestrel:Endpoints"); empty: Supply:Listen applies.</summary>
@@ -32,9 +32,7 @@ public sealed class ListenEndpoints
     public bool IsExplicit => AspNetSettings.Count > 0;
 
     /// <summary>URLs given through urls / http_ports / https_ports (Kestrel binds them only when no endpoint is set up in code).</summary>
-    public bool UsesUrls => Urls.Count > 0 && AspNetSettings.Any(s => s != "Kestrel:Endpoints");
-
-    public bool UsesKestrelEndpoints { get; }
+    public bool UsesUrls { get; }
 
     /// <summary>The first endpoint without TLS, or null when every endpoint is https.</summary>
     public string? PlaintextEndpoint(SupplyOptions options) => IsExplicit
@@ -65,13 +63,14 @@ public sealed class ListenEndpoints
                 urls.AddRange(https.Select(p => $"https://*:{p}"));
             }
         }
+        var usesUrls = urls.Count > 0;
         var kestrel = configuration.GetSection("Kestrel:Endpoints").GetChildren().ToList();
         if (kestrel.Count > 0)
         {
             settings.Add("Kestrel:Endpoints");
             urls.AddRange(kestrel.Select(e => e["Url"] ?? ""));
         }
-        var endpoints = new ListenEndpoints(settings, urls, kestrel.Count > 0);
+        var endpoints = new ListenEndpoints(settings, urls, usesUrls);
         endpoints.Check(configuration, options);
         return endpoints;
     }

@@ -17,6 +17,14 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
+    /// <summary>The demo data set, loaded the one way there is: a server (on a fresh database) started with --Supply:Demo=true.</summary>
+    private async Task LoadDemo()
+    {
+        await _server.DisposeAsync();
+        _server = await SupplyServer.StartAsync(null, "--Supply:Demo=true");
+        await _server.DemoLoadedAsync();
+    }
+
     private async Task<(int Exit, string Out, string Err)> Supply(params string[] args)
     {
         var stdout = new StringWriter();
@@ -63,7 +71,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_report_the_server_refuses_exits_2_and_names_the_field_and_line()
     {
-        await Supply("demo");
+        await LoadDemo();
         var bad = Write("bad.csv", """
             item_id,on_hand
             ppe:ffp2,10
@@ -78,7 +86,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_library_scenario_runs_on_the_demo_stock_from_the_command_line()
     {
-        await Supply("demo");
+        await LoadDemo();
         var example = Directory.GetFiles(Path.Combine(global::Supply.Testing.RepoPaths.Root, "docs", "scenarios", "examples"), "*.yaml").Order().First();
 
         // The plan between regions, resolved from the result's tables: day, date, from, from region, to region, item, quantity, tier.

@@ -7,15 +7,11 @@ namespace Supply.Server.Tests;
 /// <summary>The one way to load the demo data set: the server's --Supply:Demo=true, as in the README's run command.</summary>
 public sealed class DemoTests
 {
-    /// <summary>The loader's run of this start: the host starts it after the silo is up.</summary>
-    private static Task Loaded(SupplyServer server) =>
-        server.Services.GetServices<IHostedService>().OfType<DemoLoader>().Single().ExecuteTask!.WaitAsync(TimeSpan.FromMinutes(2));
-
     [Fact]
     public async Task Demo_flag_loads_every_region_at_start_and_loading_it_again_on_restart_changes_nothing()
     {
         await using var server = await SupplyServer.StartAsync(null, "--Supply:Demo=true");
-        await Loaded(server);
+        await server.DemoLoadedAsync();
 
         var locations = await server.Catalog.ListLocationsAsync(new ListLocationsRequest());
         Assert.Equal(21, locations.Locations.Where(l => l.Kind == LocationKind.Hospital).Select(l => l.RegionCode).Distinct().Count());
@@ -28,7 +24,7 @@ public sealed class DemoTests
         Assert.All(status.Locations, s => Assert.True(s.HasReported, s.LocationId));
 
         await server.RestartAsync(); // same database, the demo loaded again
-        await Loaded(server);
+        await server.DemoLoadedAsync();
 
         var again = await server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = "ppe:ffp2" });
         Assert.Equal(ffp2.Totals, again.Totals);

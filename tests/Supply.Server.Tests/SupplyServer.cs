@@ -10,6 +10,8 @@ using Supply.Contracts.V1;
 using Supply.Domain.Catalog;
 using Supply.Server.Security;
 using Supply.Server;
+using Supply.Server.Hosting;
+using Microsoft.Extensions.Hosting;
 
 namespace Supply.Server.Tests;
 
@@ -34,6 +36,10 @@ public sealed class SupplyServer : IAsyncDisposable
     public GrpcChannel Channel { get; private set; } = null!;
     /// <summary>The running host's services.</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not running");
+
+    /// <summary>Completes when this start's demo loader (--Supply:Demo=true) has loaded the demo data set.</summary>
+    public Task DemoLoadedAsync() =>
+        Services.GetServices<IHostedService>().OfType<DemoLoader>().Single().ExecuteTask!.WaitAsync(TimeSpan.FromMinutes(2));
 
     /// <summary>Every role, every region, and supplier "test-supplier": what tests that are not about access use.</summary>
     public static readonly string SuperuserToken = SupplyTokens.Mint("test-superuser", Roles.All, Regions.All.Select(r => r.Code), ["test-supplier"]);

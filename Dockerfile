@@ -12,6 +12,8 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Supply.Domain/Supply.Domain.csproj src/Supply.Domain/
 COPY src/Supply.Contracts/Supply.Contracts.csproj src/Supply.Contracts/
+COPY src/Supply.DevTokens/Supply.DevTokens.csproj src/Supply.DevTokens/
+COPY src/Supply.Demo/Supply.Demo.csproj src/Supply.Demo/
 COPY src/Supply.Grains/Supply.Grains.csproj src/Supply.Grains/
 COPY src/Supply.Storage/Supply.Storage.csproj src/Supply.Storage/
 COPY src/Supply.Feeds/Supply.Feeds.csproj src/Supply.Feeds/

@@ -6,7 +6,7 @@ namespace Supply.Cli;
 /// <summary>
 /// The <c>supply</c> command line, buildable in-process: tests call <see cref="RunAsync"/> with their
 /// own writers. Commands: items register|list, locations register|list, report send, stock location,
-/// stock item, status, history, demo. See <see cref="ExitCodes"/> for exit codes.
+/// stock item, status, history, scenario, shortages, coverage, dev token. See <see cref="ExitCodes"/> for exit codes.
 /// </summary>
 public static class CliApp
 {
@@ -28,7 +28,6 @@ public static class CliApp
             QueryCommands.Stock(kit),
             QueryCommands.Status(kit),
             QueryCommands.History(kit),
-            DemoCommand.Create(kit),
             ScenarioCommands.Scenario(kit),
             ScenarioCommands.Shortages(kit),
             DevCommands.Create(stdout),

@@ -33,12 +33,15 @@ internal sealed class GlobalOptions
         DefaultValueFactory = _ => double.TryParse(Env("SUPPLY_TIMEOUT"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 30,
     };
 
+    /// <summary>
+    /// No default value: help prints defaults, and a token is a secret. SUPPLY_TOKEN is read when a command runs
+    /// (<see cref="TokenOrEnvironment"/>).
+    /// </summary>
     public Option<string?> Token { get; } = new("--token")
     {
-        Description = "Bearer token sent with every call (env SUPPLY_TOKEN). In development: supply dev token --role ROLE",
+        Description = "Bearer token sent with every call (default: env SUPPLY_TOKEN). In development: supply dev token --role ROLE",
         HelpName = "JWT",
         Recursive = true,
-        DefaultValueFactory = _ => Env("SUPPLY_TOKEN"),
     };
 
     public GlobalOptions()
@@ -67,6 +70,9 @@ internal sealed class GlobalOptions
         return true;
     }
 
+    /// <summary>--token if given, else SUPPLY_TOKEN.</summary>
+    public string? TokenOrEnvironment(ParseResult r) => r.GetValue(Token) is { Length: > 0 } token ? token : Env("SUPPLY_TOKEN");
+
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v.Trim() : null;
 }
 
@@ -90,7 +96,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, Uri serve
             MaxRetries = r.GetValue(g.Retries),
             AttemptTimeout = TimeSpan.FromSeconds(r.GetValue(g.Timeout)),
         };
-        return new CliContext(stdout, stderr, server, settings, r.GetValue(g.Token));
+        return new CliContext(stdout, stderr, server, settings, g.TokenOrEnvironment(r));
     }
 
     /// <summary>Prints "error: ..." and returns exit code 1.</summary>

@@ -12,12 +12,14 @@ public static class SupplyApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSupplyTelemetry();
         builder.AddSupplySilo();
+        builder.AddSupplyApplication();
         builder.AddSupplySecurity();
         builder.AddSupplyGrpc();
-        builder.AddSupplyDemo();
         builder.AddSupplyFeeds();
+        builder.AddSupplyDemo();
 
         var app = builder.Build();
+        app.UseSupplySecurity();
         app.MapSupplyGrpc();
         if (app.Environment.IsDevelopment())
             app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +

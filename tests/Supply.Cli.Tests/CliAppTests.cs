@@ -41,7 +41,7 @@ public sealed class CliAppTests : IDisposable
     {
         var (code, output, _) = await Run("--help");
         Assert.Equal(0, code);
-        foreach (var word in new[] { "items", "locations", "report", "stock", "status", "history", "demo", "--server", "Exit codes" })
+        foreach (var word in new[] { "items", "locations", "report", "stock", "status", "history", "--server", "Exit codes" })
             Assert.Contains(word, output);
     }
 
@@ -51,7 +51,6 @@ public sealed class CliAppTests : IDisposable
     [InlineData("stock", "item", "ppe:ffp2", "--region", "01", "--kind", "hospital")]
     [InlineData("history", "se-01-hosp-karolinska")]
     [InlineData("items", "list")]
-    [InlineData("demo", "--now", "2025-03-14T08:00:00Z")]
     public async Task An_unreachable_server_gives_exit_code_3_and_a_readable_message(params string[] args)
     {
         var started = DateTime.UtcNow;

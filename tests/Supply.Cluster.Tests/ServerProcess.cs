@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Grpc.Health.V1;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
 using Grpc.Net.Client;
 using Supply.Contracts.V1;
 using Supply.Testing;

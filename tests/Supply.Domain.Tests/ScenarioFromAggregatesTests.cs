@@ -2,7 +2,7 @@ using CsCheck;
 using Supply.Domain.Aggregation;
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
-using Supply.Domain.Demo;
+using Supply.Demo;
 using Supply.Domain.Scenarios;
 using Supply.Domain.Stock;
 using static Supply.Domain.Tests.PropertyRunner;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Supply.Domain.Catalog;
-using Supply.Domain.Demo;
+using Supply.Demo;
 using Supply.Domain.Scenarios;
 using Supply.Domain.Stock;
 using static Supply.Domain.Tests.ScenarioTestData;

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
 using Supply.Contracts.V1;
 using static Supply.Server.Tests.TestData;
 using FeedsRpc = Supply.Contracts.V1.Feeds;

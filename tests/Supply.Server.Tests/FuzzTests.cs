@@ -11,7 +11,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
 using Supply.Contracts.V1;
 using Supply.Server.Security;
 using Xunit.Abstractions;

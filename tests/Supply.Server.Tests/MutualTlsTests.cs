@@ -9,7 +9,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
 using Supply.Contracts.V1;
 using Xunit.Abstractions;
 using static Supply.Server.Tests.TestData;
@@ -38,7 +38,7 @@ public sealed class TlsSupplyServer : IAsyncDisposable
         server._app = SupplyApp.Create(
         [
             $"--environment={environment}",
-            "--Supply:Listen:Port=0",
+            .. SupplyServer.DefaultListen(extraArgs),
             $"--Supply:Storage:SqlitePath={server._dbPath}",
             $"--Supply:Silo:SiloPort={FreePort()}",
             $"--Supply:Silo:GatewayPort={FreePort()}",

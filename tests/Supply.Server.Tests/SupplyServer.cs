@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Grpc.Core;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
 using Supply.Contracts.V1;
 using Supply.Domain.Catalog;
 using Supply.Server.Security;
 using Supply.Server;
+using Supply.Server.Hosting;
+using Microsoft.Extensions.Hosting;
 
 namespace Supply.Server.Tests;
 
@@ -32,6 +34,12 @@ public sealed class SupplyServer : IAsyncDisposable
     public string DatabasePath => _dbPath;
     public string Address { get; private set; } = "";
     public GrpcChannel Channel { get; private set; } = null!;
+    /// <summary>The running host's services.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not running");
+
+    /// <summary>Completes when this start's demo loader (--Supply:Demo=true) has loaded the demo data set.</summary>
+    public Task DemoLoadedAsync() =>
+        Services.GetServices<IHostedService>().OfType<DemoLoader>().Single().ExecuteTask!.WaitAsync(TimeSpan.FromMinutes(2));
 
     /// <summary>Every role, every region, and supplier "test-supplier": what tests that are not about access use.</summary>
     public static readonly string SuperuserToken = SupplyTokens.Mint("test-superuser", Roles.All, Regions.All.Select(r => r.Code), ["test-supplier"]);
@@ -68,7 +76,7 @@ public sealed class SupplyServer : IAsyncDisposable
         string[] args =
         [
             "--environment=Development",
-            "--Supply:Listen:Port=0",
+            .. SupplyServer.DefaultListen(_extraArgs),
             $"--Supply:Storage:SqlitePath={_dbPath}",
             $"--Supply:Silo:SiloPort={FreePort()}",
             $"--Supply:Silo:GatewayPort={FreePort()}",
@@ -102,6 +110,13 @@ public sealed class SupplyServer : IAsyncDisposable
         await StopAsync();
         try { Directory.Delete(Path.GetDirectoryName(_dbPath)!, recursive: true); } catch (IOException) { }
     }
+
+    /// <summary>A free port through Supply:Listen, unless the test names its own endpoint (an ASP.NET Core setting wins, and both are refused).</summary>
+    public static string[] DefaultListen(string[] extraArgs) =>
+        extraArgs.Any(a => a.StartsWith("--urls", StringComparison.Ordinal) || a.StartsWith("--Kestrel:Endpoints", StringComparison.Ordinal)
+            || a.StartsWith("--Supply:Listen:Port", StringComparison.Ordinal))
+            ? []
+            : ["--Supply:Listen:Port=0"];
 
     private static int FreePort()
     {

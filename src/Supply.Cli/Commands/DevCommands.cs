@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
 
 namespace Supply.Cli.Commands;
 

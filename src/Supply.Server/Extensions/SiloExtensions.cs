@@ -3,7 +3,6 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using Supply.Domain.Audit;
 using Supply.Grains;
-using Supply.Grains.Catalog;
 using Supply.Storage;
 using Supply.Storage.Audit;
 
@@ -18,13 +17,7 @@ public static class SiloExtensions
     /// </summary>
     public static IHostApplicationBuilder AddSupplySilo(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(SupplyOptions.Section).Get<SupplyOptions>() ?? new SupplyOptions();
-        // Kubernetes conventions of Orleans: the pod's ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID win.
-        options.Silo.ServiceId = builder.Configuration["ORLEANS_SERVICE_ID"] ?? options.Silo.ServiceId;
-        options.Silo.ClusterId = builder.Configuration["ORLEANS_CLUSTER_ID"] ?? options.Silo.ClusterId;
-        builder.Services.Configure<SupplyOptions>(builder.Configuration.GetSection(SupplyOptions.Section));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<CatalogCache>();
+        var options = builder.GetSupplyOptions(); // ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID applied there
 
         builder.UseOrleans(silo =>
         {

@@ -50,10 +50,10 @@ public static class TelemetryExtensions
     public static IHostApplicationBuilder AddSupplyTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SupplyMetrics>();
-        var telemetry = builder.Configuration.GetSection($"{SupplyOptions.Section}:Telemetry").Get<SupplyOptions.TelemetryOptions>()
-            ?? new SupplyOptions.TelemetryOptions();
+        var options = builder.GetSupplyOptions();
+        var telemetry = options.Telemetry;
         var otlp = telemetry.OtlpEndpoint ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var scrape = ScrapeEndpoint.From(builder.Configuration);
+        var scrape = ScrapeEndpoint.From(options, builder.GetListenEndpoints());
 
         // Logs: every record written under an activity gets its trace and span ids (as a scope, which the console
         // formatters print when they include scopes; the OpenTelemetry exporter sends them as fields of the record).
@@ -109,52 +109,4 @@ public static class TelemetryExtensions
         }
         return builder;
     }
-}
-
-/// <summary>Where the Prometheus scrape endpoint listens: Supply:Telemetry:PrometheusPort (0: off) and :PrometheusAddress.</summary>
-internal sealed class ScrapeEndpoint(System.Net.IPAddress address, int port)
-{
-    public const string PortKey = $"{SupplyOptions.Section}:Telemetry:PrometheusPort";
-    public const string AddressKey = $"{SupplyOptions.Section}:Telemetry:PrometheusAddress";
-
-    public System.Net.IPAddress Address { get; } = address;
-    public int Port { get; } = port;
-
-    /// <summary>The endpoint when a port is configured; null when it is off. Refuses a bad address or port at start.</summary>
-    public static ScrapeEndpoint? From(IConfiguration configuration)
-    {
-        var port = configuration.GetValue<int?>(PortKey) ?? 0;
-        if (port == 0) return null;
-        if (port is < 0 or > 65535)
-            throw new InvalidOperationException($"{PortKey} must be a TCP port (1-65535), or 0 for no scrape endpoint; it is {port}.");
-        var listen = configuration.GetSection(SupplyOptions.Section).Get<SupplyOptions>()?.Listen ?? new SupplyOptions.ListenOptions();
-        if (port == listen.Port)
-            throw new InvalidOperationException($"{PortKey} ({port}) must differ from Supply:Listen:Port: gRPC is HTTP/2 only, the scrape endpoint HTTP/1.1.");
-        // By default the scrape endpoint binds where gRPC does (loopback unless exposing the service was asked for).
-        var text = configuration[AddressKey] is { Length: > 0 } configured ? configured : listen.Address;
-        if (!System.Net.IPAddress.TryParse(text, out var address))
-            throw new InvalidOperationException($"{AddressKey} '{text}' is not an IP address.");
-        return new ScrapeEndpoint(address, port);
-    }
-
-    public bool IsOnPort(HttpContext http) => http.Connection.LocalPort == Port;
-
-    public bool IsScrape(HttpContext http) => IsOnPort(http) && http.Request.Path.Equals(TelemetryExtensions.ScrapePath, StringComparison.Ordinal);
-}
-
-/// <summary>Serves GET /metrics on the scrape port ahead of everything else, and nothing more on that port.</summary>
-internal sealed class ScrapeStartupFilter(ScrapeEndpoint endpoint) : IStartupFilter
-{
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-    {
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider: null, predicate: endpoint.IsScrape, path: null,
-            configureBranchedPipeline: null, optionsName: null);
-        app.Use((http, rest) =>
-        {
-            if (!endpoint.IsOnPort(http)) return rest(http);
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return http.Response.WriteAsync($"Only GET {TelemetryExtensions.ScrapePath} is served on this port.");
-        });
-        next(app);
-    };
 }

@@ -1,10 +1,12 @@
+using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Supply.Contracts.Security;
+using Supply.DevTokens;
+using Supply.Server.Extensions;
 
 namespace Supply.Server.Security;
 
@@ -19,37 +21,36 @@ public static class SecurityExtensions
     /// </summary>
     public static WebApplicationBuilder AddSupplySecurity(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(SupplyOptions.Section).Get<SupplyOptions>() ?? new SupplyOptions();
+        var options = builder.GetSupplyOptions();
         var auth = options.Auth;
         var development = builder.Environment.IsDevelopment();
-        if (development && auth.Jwt.Authority is null && auth.Jwt.SigningKeys.Count == 0)
-        {
-            auth.Jwt.SigningKeys.Add(SupplyTokens.DevelopmentKey);
-            auth.Jwt.Issuer = SupplyTokens.DevelopmentIssuer;
-            builder.Services.PostConfigure<SupplyOptions>(o => o.Auth.AnonymousReflection = true);
-        }
-        CheckStartup(options, development);
+        SecurityStartupRules.Check(options, builder.GetListenEndpoints(), development);
+        // In Development without a key or authority of its own, the server accepts the well-known development key.
+        var developmentKey = development && auth.Jwt.Authority is null && auth.Jwt.SigningKeys.Count == 0;
+        if (developmentKey) builder.Services.PostConfigure<SupplyOptions>(o => o.Auth.AnonymousReflection = true);
+        IReadOnlyList<string> signingKeys = developmentKey ? [SupplyTokens.DevelopmentKey] : auth.Jwt.SigningKeys;
+        var issuer = developmentKey ? SupplyTokens.DevelopmentIssuer : auth.Jwt.Issuer;
 
         builder.Services.AddSingleton<AccessPolicy>();
-        var authentication = builder.Services.AddAuthentication(Either)
+        builder.Services.AddAuthentication(Either)
             .AddPolicyScheme(Either, "Bearer token, else client certificate", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : ClientCertificateAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ClientCertificateAuthenticationHandler>(ClientCertificateAuthenticationHandler.SchemeName, _ => { })
+                http.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : CertificateAuthenticationDefaults.AuthenticationScheme)
+            .AddCertificate(o => ConfigureClientCertificates(o, auth.ClientCertificates))
+            .AddCertificateCache() // a chain is built once per certificate, not on every call of a stream of calls
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
                 if (auth.Jwt.Authority is { Length: > 0 } authority) o.Authority = authority;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = auth.Jwt.Authority ?? auth.Jwt.Issuer,
+                    ValidIssuer = auth.Jwt.Authority ?? issuer,
                     ValidAudience = auth.Jwt.Audience,
-                    IssuerSigningKeys = auth.Jwt.SigningKeys.Select(k => new SymmetricSecurityKey(Convert.FromBase64String(k))),
+                    IssuerSigningKeys = signingKeys.Select(k => new SymmetricSecurityKey(Convert.FromBase64String(k))),
                     NameClaimType = SupplyClaims.Name,
                     RoleClaimType = SupplyClaims.Role,
                     ClockSkew = TimeSpan.FromMinutes(2),
                 };
             });
-        _ = authentication;
 
         builder.Services.AddRateLimiter(o =>
         {
@@ -84,69 +85,29 @@ public static class SecurityExtensions
         return app;
     }
 
-    /// <summary>HTTPS (and mutual TLS) on the gRPC endpoint when a certificate is configured.</summary>
-    public static void UseSupplyTls(this Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen, SupplyOptions options)
+    /// <summary>
+    /// Mutual TLS: a client certificate must chain to Supply:Auth:ClientCertificates:TrustedCaPath (revocation is not
+    /// checked: no CRL or OCSP responder is reachable; docs/security.md) and be mapped by an identity to a caller.
+    /// </summary>
+    private static void ConfigureClientCertificates(CertificateAuthenticationOptions o, SupplyOptions.ClientCertificateOptions certificates)
     {
-        if (options.Listen.Certificate is not { Path.Length: > 0 } cert) return;
-        var serverCertificate = Path.GetExtension(cert.Path) is ".pfx" or ".p12"
-            ? X509CertificateLoader.LoadPkcs12FromFile(cert.Path, cert.Password)
-            : X509Certificate2.CreateFromPemFile(cert.Path, cert.KeyPath);
-        var trusted = options.Auth.ClientCertificates.TrustedCaPath is { Length: > 0 } ca ? LoadCas(ca) : null;
-        listen.UseHttps(new HttpsConnectionAdapterOptions
+        o.AllowedCertificateTypes = CertificateTypes.Chained; // self-signed certificates never authenticate
+        o.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
+        if (certificates.TrustedCaPath is { Length: > 0 } ca) o.CustomTrustStore = ServerTls.LoadCertificateAuthorities(ca);
+        o.RevocationMode = X509RevocationMode.NoCheck;
+        o.Events = new CertificateAuthenticationEvents
         {
-            ServerCertificate = serverCertificate,
-            // Allow, not require: callers with bearer tokens need no certificate.
-            ClientCertificateMode = trusted is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.AllowCertificate,
-            ClientCertificateValidation = (certificate, _, _) => trusted is not null && ChainsTo(certificate, trusted),
-        });
-    }
-
-    private static X509Certificate2Collection LoadCas(string path)
-    {
-        var cas = new X509Certificate2Collection();
-        cas.ImportFromPemFile(path);
-        return cas;
-    }
-
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection trusted)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // no CRL/OCSP reachable here; see README
-        return chain.Build(certificate);
-    }
-
-    private static void CheckStartup(SupplyOptions options, bool development)
-    {
-        var auth = options.Auth;
-        var hasJwt = auth.Jwt.Authority is { Length: > 0 } || auth.Jwt.SigningKeys.Count > 0;
-        var hasCertificates = auth.ClientCertificates.TrustedCaPath is { Length: > 0 } && auth.ClientCertificates.Identities.Count > 0;
-        if (development) return;
-        if (!hasJwt && !hasCertificates)
-            throw new InvalidOperationException("Refusing to run unauthenticated outside Development: configure Supply:Auth:Jwt " +
-                "(Authority, or SigningKeys with Issuer and Audience) and/or Supply:Auth:ClientCertificates (TrustedCaPath and Identities).");
-        if (auth.Jwt.SigningKeys.Any(IsDevelopmentKey))
-            throw new InvalidOperationException("Refusing the well-known development signing key outside Development: configure a key of " +
-                "your own in Supply:Auth:Jwt:SigningKeys.");
-        if (auth.Jwt.SigningKeys.Any(k => !IsKey(k)))
-            throw new InvalidOperationException("Supply:Auth:Jwt:SigningKeys: every key must be base64 of at least 32 bytes.");
-        if (options.Listen.Certificate is not { Path.Length: > 0 } && !options.Listen.AllowPlaintext)
-            throw new InvalidOperationException("Refusing plaintext gRPC outside Development: set Supply:Listen:Certificate, or " +
-                "Supply:Listen:AllowPlaintext=true where TLS is terminated in front of the server (a service mesh).");
-    }
-
-    // Compared as key bytes, not text: base64 ignores white space, so "KEY\n" (a secret file) is the same key.
-    private static bool IsDevelopmentKey(string base64)
-    {
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var length)
-            && buffer.AsSpan(0, length).SequenceEqual(Convert.FromBase64String(SupplyTokens.DevelopmentKey));
-    }
-
-    private static bool IsKey(string base64)
-    {
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var length) && length >= 32;
+            OnCertificateValidated = context =>
+            {
+                var identities = context.HttpContext.RequestServices.GetRequiredService<IOptions<SupplyOptions>>().Value.Auth.ClientCertificates.Identities;
+                if (ClientCertificateCallers.Map(context.ClientCertificate, identities, context.Scheme.Name) is { } caller)
+                {
+                    context.Principal = new ClaimsPrincipal(caller);
+                    context.Success();
+                }
+                else context.Fail($"no caller is configured for certificate '{context.ClientCertificate.Subject}'");
+                return Task.CompletedTask;
+            },
+        };
     }
 }

@@ -1,4 +1,4 @@
-namespace Supply.Domain.Demo;
+namespace Supply.Demo;
 
 /// <summary>
 /// A small, fixed pseudo-random generator (SplitMix64) for demo data. Unlike <see cref="Random"/>

@@ -1,6 +1,6 @@
 using Supply.Domain.Catalog;
 
-namespace Supply.Domain.Demo;
+namespace Supply.Demo;
 
 /// <summary>
 /// One demo item and how much of it is used per day per million inhabitants: in hospitals, in

@@ -1,9 +1,9 @@
 using Supply.Contracts.Mapping;
 using Supply.Domain.Catalog;
-using Supply.Domain.Demo;
+using Supply.Demo;
 using Supply.Domain.Stock;
 
-namespace Supply.Cli.Tests;
+namespace Supply.Demo.Tests;
 
 public class DemoDatasetTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Supply.Domain.Catalog;
 using Supply.Domain.Stock;
 
-namespace Supply.Domain.Demo;
+namespace Supply.Demo;
 
 /// <summary>A ready-made sample: catalog items, locations in every region, and their stock reports.</summary>
 public sealed record DemoData(

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Supply.Contracts.Security;
+namespace Supply.DevTokens;
 
 /// <summary>
 /// Bearer tokens as the server reads them: subject, role(s), region(s), supplier(s). Production tokens

@@ -1,6 +1,6 @@
 using Supply.Domain.Catalog;
 
-namespace Supply.Domain.Demo;
+namespace Supply.Demo;
 
 /// <summary>A demo location before it gets its id: kind, short id part, Swedish name, municipality code.</summary>
 internal sealed record DemoSite(LocationKind Kind, string Slug, string Name, string Municipality);

@@ -1,0 +1,25 @@
+using Supply.Grains.Catalog;
+using Supply.Server.Coverage;
+using Supply.Server.Services;
+
+namespace Supply.Server.Extensions;
+
+public static class ApplicationExtensions
+{
+    /// <summary>
+    /// The application services the transports (gRPC, supplier feeds) call: report intake, the per-silo catalog
+    /// copy and the coverage read side.
+    /// </summary>
+    public static IHostApplicationBuilder AddSupplyApplication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CatalogCache>();
+        builder.Services.AddSingleton<ReportIntake>();
+
+        builder.Services.Configure<CoverageOptions>(builder.Configuration.GetSection($"{SupplyOptions.Section}:Coverage"));
+        builder.Services.AddSingleton<ICoverageCellSource, AggregateCellSource>();
+        builder.Services.AddSingleton<AggregateRebuilder>();
+        builder.Services.AddSingleton<NationalCoverageReader>();
+        return builder;
+    }
+}

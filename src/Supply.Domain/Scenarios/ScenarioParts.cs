@@ -100,6 +100,7 @@ internal static class ScenarioParts
 
         var ordinary = parts.SelectMany(p => p.Ordinary).OrderBy(o => o.RegionCode, StringComparer.Ordinal).ThenBy(o => o.ItemId, StringComparer.Ordinal)
             .ToList();
-        return new ScenarioResult(scenario.Id, scenario.Start, scenario.HorizonDays, ScenarioEngine.TotalsOf(lines), lines, transfers, ordinary, []);
+        return new ScenarioResult(scenario.Id, scenario.Start, scenario.HorizonDays, ScenarioEngine.TotalsOf(lines), lines, transfers, ordinary, [])
+            { Census = ScenarioDemand.Census(scenario), Planner = parts.Count > 0 ? parts[0].Planner : "greedy" };
     }
 }

@@ -1,0 +1,201 @@
+using Google.OrTools.LinearSolver;
+using Supply.Domain.Scenarios;
+
+namespace Supply.Planning;
+
+/// <summary>A possible flow: from a pool to a line, used on a day.</summary>
+internal readonly record struct Arc(int Pool, int Line, int Day, int Cost);
+
+/// <summary>
+/// The allocation over the whole horizon as a linear programme, solved with GLOP three times in a row (lexicographic
+/// objectives, each stage keeping the optimum of the ones before):
+/// <list type="number">
+/// <item>(a) maximise met demand weighted by priority (= minimise weighted shortfall);</item>
+/// <item>(b) minimise, over every group of equal-priority lines competing for one supply on one day, the spread between
+/// the best and the worst covered (hi − lo of met / demand): equal shares of what cannot be met;</item>
+/// <item>(c) minimise transport: 10 × tier + lead time per unit.</item>
+/// </list>
+/// Constraints: a line-day gets at most its demand; a stockpile or supplier gives at most its stock, a supplier under a
+/// delivery reduction at most the day's cap on its starting stock; a region gives only what stays above its reserve after
+/// ordinary care. The greedy rule for that is not convex (on a day it gives, a region's stock must stay above its reserve
+/// after that day's ordinary use), so the programme uses its convex hull, Σ_d given_d / B(d) ≤ 1 with B(d) = start stock
+/// − ordinary use to day d − reserve: a relaxation, which the executor then holds to the exact rule.
+/// </summary>
+internal static class LpAllocation
+{
+    public static (List<Arc> Arcs, double[] Flow) Solve(PlanModel m)
+    {
+        var arcs = Arcs(m, out var above);
+        if (arcs.Count == 0) return (arcs, []);
+        using var solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools has no GLOP solver");
+        var x = new Variable[arcs.Count];
+        for (var a = 0; a < arcs.Count; a++) x[a] = solver.MakeNumVar(0, double.PositiveInfinity, "");
+
+        // A line-day gets at most its demand.
+        var lineDay = new Dictionary<(int Line, int Day), List<int>>();
+        for (var a = 0; a < arcs.Count; a++)
+        {
+            var key = (arcs[a].Line, arcs[a].Day);
+            if (!lineDay.TryGetValue(key, out var list)) lineDay[key] = list = [];
+            list.Add(a);
+        }
+        foreach (var ((line, day), list) in lineDay)
+        {
+            var c = solver.MakeConstraint(0, m.Lines[line].Source.Demand[day], "");
+            foreach (var a in list) c.SetCoefficient(x[a], 1);
+        }
+        SourceLimits(m, solver, arcs, x, above);
+
+        // (a) weighted met, the highest first.
+        var objective = solver.Objective();
+        for (var a = 0; a < arcs.Count; a++) objective.SetCoefficient(x[a], m.Lines[arcs[a].Line].Source.Weight[arcs[a].Day]);
+        objective.SetMaximization();
+        if (solver.Solve() != Solver.ResultStatus.OPTIMAL) throw new InvalidOperationException("the allocation programme has no optimum");
+        Keep(solver, x, objective, Enumerable.Range(0, arcs.Count).Select(a => m.Lines[arcs[a].Line].Source.Weight[arcs[a].Day]).ToArray(), atLeast: true);
+
+        // (b) fair shares within each competing group of equal priority.
+        var groups = FairGroups(m, arcs);
+        if (groups.Count > 0)
+        {
+            objective.Clear();
+            var spread = new List<Variable>();
+            foreach (var members in groups)
+            {
+                var (lo, hi) = (solver.MakeNumVar(0, 1, ""), solver.MakeNumVar(0, 1, ""));
+                objective.SetCoefficient(hi, 1);
+                objective.SetCoefficient(lo, -1);
+                spread.Add(hi);
+                spread.Add(lo);
+                foreach (var (line, day) in members)
+                {
+                    double demand = m.Lines[line].Source.Demand[day];
+                    var atLeast = solver.MakeConstraint(0, double.PositiveInfinity, "");
+                    var atMost = solver.MakeConstraint(double.NegativeInfinity, 0, "");
+                    foreach (var a in lineDay[(line, day)]) { atLeast.SetCoefficient(x[a], 1); atMost.SetCoefficient(x[a], 1); }
+                    atLeast.SetCoefficient(lo, -demand);
+                    atMost.SetCoefficient(hi, -demand);
+                }
+            }
+            objective.SetMinimization();
+            if (solver.Solve() != Solver.ResultStatus.OPTIMAL) throw new InvalidOperationException("the fairness programme has no optimum");
+            var keep = solver.MakeConstraint(double.NegativeInfinity, objective.Value() + 1e-7 * groups.Count, "");
+            for (var i = 0; i < spread.Count; i++) keep.SetCoefficient(spread[i], i % 2 == 0 ? 1 : -1);
+        }
+
+        // (c) transport.
+        objective.Clear();
+        for (var a = 0; a < arcs.Count; a++) objective.SetCoefficient(x[a], arcs[a].Cost);
+        objective.SetMinimization();
+        if (solver.Solve() != Solver.ResultStatus.OPTIMAL) throw new InvalidOperationException("the transport programme has no optimum");
+        return (arcs, x.Select(v => v.SolutionValue()).ToArray());
+    }
+
+    /// <summary>Holds the stage just solved at its optimum (up to the solver's tolerance) while the next one runs.</summary>
+    private static void Keep(Solver solver, Variable[] x, Objective objective, double[] coefficients, bool atLeast)
+    {
+        var value = objective.Value();
+        var slack = 1e-7 * Math.Abs(value) + 1e-6;
+        var c = atLeast ? solver.MakeConstraint(value - slack, double.PositiveInfinity, "") : solver.MakeConstraint(double.NegativeInfinity, value + slack, "");
+        for (var a = 0; a < x.Length; a++) c.SetCoefficient(x[a], coefficients[a]);
+    }
+
+    /// <summary>
+    /// Every (pool, line, day) with demand, stock and the lead time passed. <paramref name="above"/>: per regional (region,
+    /// item) and day, B(d) = what may go to casualties by that day if nothing went before (≤ 0: nothing that day).
+    /// </summary>
+    internal static List<Arc> Arcs(PlanModel m, out Dictionary<(int Region, int Item), double[]> above)
+    {
+        above = [];
+        foreach (var pool in m.Pools.Where(p => p.IsRegional))
+        {
+            var key = (pool.Region, pool.Item);
+            if (above.ContainsKey(key)) continue;
+            long stock = 0;
+            var holders = m.Holders[pool.Item];
+            for (var h = 0; h < holders.Length; h++)
+                if (m.Locations[holders[h]].IsRegional && m.LocationRegion[holders[h]] == pool.Region) stock += m.Stock[pool.Item][h];
+            var at = pool.Region * m.Items.Length + pool.Item;
+            var (ordinary, reserve) = (m.Ordinary[at], m.Reserve[at]);
+            var b = new double[m.Horizon];
+            long used = 0;
+            for (var d = 0; d < m.Horizon; d++)
+            {
+                used += ordinary?[d] ?? 0;
+                b[d] = stock - Math.Min(stock, used) - reserve;
+            }
+            above[key] = b;
+        }
+        var arcs = new List<Arc>();
+        var poolsOfItem = m.Pools.Select((p, i) => (p, i)).GroupBy(x => x.p.Item).ToDictionary(g => g.Key, g => g.Select(x => x.i).ToArray());
+        for (var line = 0; line < m.Lines.Count; line++)
+        {
+            var l = m.Lines[line];
+            for (var d = 0; d < m.Horizon; d++)
+            {
+                if (l.Source.Demand[d] <= 0) continue;
+                foreach (var item in l.Items)
+                foreach (var p in poolsOfItem.GetValueOrDefault(item) ?? [])
+                {
+                    var pool = m.Pools[p];
+                    if (m.LeadTime(pool, l.Region) > d) continue;
+                    if (pool.IsRegional && above[(pool.Region, pool.Item)][d] <= 0) continue;
+                    arcs.Add(new Arc(p, line, d, m.Cost(pool, l.Region)));
+                }
+            }
+        }
+        return arcs;
+    }
+
+    private static void SourceLimits(PlanModel m, Solver solver, List<Arc> arcs, Variable[] x, Dictionary<(int Region, int Item), double[]> above)
+    {
+        var hull = new Dictionary<(int Region, int Item), Constraint>();
+        var total = new Dictionary<int, Constraint>();
+        var daily = new Dictionary<(int Pool, int Day), Constraint>();
+        for (var a = 0; a < arcs.Count; a++)
+        {
+            var pool = m.Pools[arcs[a].Pool];
+            if (pool.IsRegional)
+            {
+                var key = (pool.Region, pool.Item);
+                if (!hull.TryGetValue(key, out var c)) hull[key] = c = solver.MakeConstraint(0, 1, "");
+                c.SetCoefficient(x[a], c.GetCoefficient(x[a]) + 1 / above[key][arcs[a].Day]);
+                continue;
+            }
+            if (!total.TryGetValue(arcs[a].Pool, out var t))
+            {
+                long stock = 0;
+                foreach (var h in pool.Members) stock += m.Stock[pool.Item][h];
+                total[arcs[a].Pool] = t = solver.MakeConstraint(0, stock, "");
+            }
+            t.SetCoefficient(x[a], 1);
+            if (pool.Kind != Domain.Catalog.LocationKind.Supplier) continue;
+            var date = m.Input.Scenario.Start.AddDays(arcs[a].Day);
+            var h0 = pool.Members[0]; // a supplier pool is one location
+            if (SupplierCaps.Cap(m.Reductions.GetValueOrDefault(pool.Item), date, pool.First.LocationId, m.Stock[pool.Item][h0]) is not { } cap) continue;
+            // The cap on the starting stock: stock only falls, so this never forbids what the exact rule allows.
+            if (!daily.TryGetValue((arcs[a].Pool, arcs[a].Day), out var dc)) daily[(arcs[a].Pool, arcs[a].Day)] = dc = solver.MakeConstraint(0, cap, "");
+            dc.SetCoefficient(x[a], 1);
+        }
+    }
+
+    /// <summary>Lines of equal priority weight wanting one supply on one day that share a pool (connected through shared pools).</summary>
+    internal static List<List<(int Line, int Day)>> FairGroups(PlanModel m, List<Arc> arcs)
+    {
+        var groups = new List<List<(int Line, int Day)>>();
+        foreach (var byDay in arcs.GroupBy(a => (a.Day, m.Lines[a.Line].Source.Supply, Weight: Math.Round(m.Lines[a.Line].Source.Weight[a.Day], 9))).OrderBy(g => g.Key.Day))
+        {
+            var lines = byDay.Select(a => a.Line).Distinct().Order().ToArray();
+            if (lines.Length < 2) continue;
+            var parent = lines.ToDictionary(l => l, l => l);
+            int Find(int l) { while (parent[l] != l) l = parent[l] = parent[parent[l]]; return l; }
+            foreach (var shared in byDay.GroupBy(a => a.Pool))
+            {
+                var first = Find(shared.First().Line);
+                foreach (var a in shared) { var r = Find(a.Line); if (r != first) parent[r] = first; }
+            }
+            foreach (var component in lines.GroupBy(Find).Where(g => g.Count() > 1))
+                groups.Add(component.Select(l => (l, byDay.Key.Day)).ToList());
+        }
+        return groups;
+    }
+}

@@ -58,7 +58,8 @@ internal sealed class PlanExecutor
         var byDay = Enumerable.Range(0, _m.Horizon).Select(_ => new List<(Arc Arc, long Units)>()).ToArray();
         for (var a = 0; a < arcs.Count; a++)
         {
-            var units = (long)Math.Floor(flow[a] + 1e-6);
+            // Whole units, rounded down; a flow a hair under a whole number (the solver's tolerance) counts as that number.
+            var units = (long)Math.Floor(flow[a] + 1e-3);
             if (units <= 0) continue;
             byDay[arcs[a].Day].Add((arcs[a], units));
             (_plannedFrom[SourceKey(arcs[a].Pool)] ??= new long[_m.Horizon])[arcs[a].Day] += units;

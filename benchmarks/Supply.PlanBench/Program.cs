@@ -9,7 +9,10 @@ using Supply.Planning;
 // built in-process with the same stock formulas as the load test's workload, then planned by the greedy engine and the
 // fair planner alternately. Prints times (median, max), total and weighted shortfall and unfairness of each. Not a test.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+// Arguments: timed runs (default 5), casualty scale (default 1: the coverage benchmark's scenario, where nothing is short;
+// 100: every supply contested nationwide, so every part goes to the solver).
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+var scale = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
 var (locationCount, itemCount, horizon) = (2_000, 500, 14);
 string[] regionCodes = ["01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14", "17", "18", "19", "20", "21", "22", "23", "24", "25"];
 LocationKind[] kinds = [LocationKind.Hospital, LocationKind.MunicipalCare, LocationKind.Pharmacy, LocationKind.RegionalWarehouse];
@@ -50,14 +53,14 @@ var document = JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["region"] = code,
         ["casualties"] = code == "01"
-            ? new Dictionary<string, int> { ["T1"] = 60_000, ["T2"] = 30_000, ["T3"] = 30_000, ["Burns"] = 10_000 }
-            : new Dictionary<string, int> { ["T1"] = 50 + 10 * q, ["T2"] = 100, ["T3"] = 200, ["Burns"] = 20 },
+            ? new Dictionary<string, int> { ["T1"] = 60_000 * scale, ["T2"] = 30_000 * scale, ["T3"] = 30_000 * scale, ["Burns"] = 10_000 * scale }
+            : new Dictionary<string, int> { ["T1"] = (50 + 10 * q) * scale, ["T2"] = 100 * scale, ["T3"] = 200 * scale, ["Burns"] = 20 * scale },
         ["arrival_day"] = q % 3,
     }).ToList(),
 });
 var scenario = ScenarioFile.Parse(document).Scenario;
 var input = ScenarioInput.FromUsable(scenario, locations, items, stock);
-Console.WriteLine($"== Supply.PlanBench (issue 16): {locationCount:N0} locations, {itemCount} items, 21 regions, {horizon} days; " +
+Console.WriteLine($"== Supply.PlanBench (issue 16): {locationCount:N0} locations, {itemCount} items, 21 regions, {horizon} days, casualties x{scale}; " +
                   $"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 #if DEBUG
 Console.WriteLine("WARNING: a Debug build; run with -c Release");

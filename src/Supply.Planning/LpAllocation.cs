@@ -50,7 +50,10 @@ internal static class LpAllocation
         var objective = solver.Objective();
         for (var a = 0; a < arcs.Count; a++) objective.SetCoefficient(x[a], m.Lines[arcs[a].Line].Source.Weight[arcs[a].Day]);
         objective.SetMaximization();
-        if (solver.Solve() != Solver.ResultStatus.OPTIMAL) throw new InvalidOperationException("the allocation programme has no optimum");
+        // Stage (a) is always feasible (nothing moved is a solution); if the solver still gives up, plan nothing and let
+        // the executor's top-up and the comparison with the greedy plan decide.
+        if (solver.Solve() != Solver.ResultStatus.OPTIMAL) return (arcs, new double[arcs.Count]);
+        var best = Values(x);
         Keep(solver, x, objective, Enumerable.Range(0, arcs.Count).Select(a => m.Lines[arcs[a].Line].Source.Weight[arcs[a].Day]).ToArray(), atLeast: true);
 
         // (b) fair shares within each competing group of equal priority.
@@ -77,8 +80,10 @@ internal static class LpAllocation
                 }
             }
             objective.SetMinimization();
-            if (solver.Solve() != Solver.ResultStatus.OPTIMAL) throw new InvalidOperationException("the fairness programme has no optimum");
-            var keep = solver.MakeConstraint(double.NegativeInfinity, objective.Value() + 1e-7 * groups.Count, "");
+            // A later stage that fails within the tolerances of the one before keeps the last optimum found.
+            if (solver.Solve() != Solver.ResultStatus.OPTIMAL) return (arcs, best);
+            best = Values(x);
+            var keep = solver.MakeConstraint(double.NegativeInfinity, objective.Value() + 1e-6 * groups.Count + 1e-6, "");
             for (var i = 0; i < spread.Count; i++) keep.SetCoefficient(spread[i], i % 2 == 0 ? 1 : -1);
         }
 
@@ -86,15 +91,16 @@ internal static class LpAllocation
         objective.Clear();
         for (var a = 0; a < arcs.Count; a++) objective.SetCoefficient(x[a], arcs[a].Cost);
         objective.SetMinimization();
-        if (solver.Solve() != Solver.ResultStatus.OPTIMAL) throw new InvalidOperationException("the transport programme has no optimum");
-        return (arcs, x.Select(v => v.SolutionValue()).ToArray());
+        return (arcs, solver.Solve() == Solver.ResultStatus.OPTIMAL ? Values(x) : best);
     }
+
+    private static double[] Values(Variable[] x) => Array.ConvertAll(x, v => v.SolutionValue());
 
     /// <summary>Holds the stage just solved at its optimum (up to the solver's tolerance) while the next one runs.</summary>
     private static void Keep(Solver solver, Variable[] x, Objective objective, double[] coefficients, bool atLeast)
     {
         var value = objective.Value();
-        var slack = 1e-7 * Math.Abs(value) + 1e-6;
+        var slack = 1e-6 * Math.Abs(value) + 1e-4;
         var c = atLeast ? solver.MakeConstraint(value - slack, double.PositiveInfinity, "") : solver.MakeConstraint(double.NegativeInfinity, value + slack, "");
         for (var a = 0; a < x.Length; a++) c.SetCoefficient(x[a], coefficients[a]);
     }

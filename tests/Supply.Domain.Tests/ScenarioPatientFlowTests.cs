@@ -44,11 +44,13 @@ public class ScenarioPatientFlowTests
             .Select(File.ReadAllText)
             .Append(Regex.Match(Docs("worked-example.md"), "```yaml\n(.*?)```", RegexOptions.Singleline).Groups[1].Value).ToList();
         Assert.True(files.Count >= 5);
+        var checkedFiles = 0;
         foreach (var text in files)
         {
             var s = ScenarioFile.Parse(text).Scenario;
             var categories = s.Profiles.SelectMany(p => p.Categories).ToDictionary(c => c.Name);
-            Assert.All(categories.Values, c => Assert.Null(c.Flow));
+            if (categories.Values.Any(c => c.Flow is not null)) continue; // the examples written for patient flow
+            checkedFiles++;
             foreach (var line in ScenarioDemand.Lines(s, []))
             {
                 var perDay = new double[s.HorizonDays];
@@ -60,6 +62,7 @@ public class ScenarioPatientFlowTests
                 Assert.Equal(ScenarioEngine.WholeUnits(perDay), line.Demand);
             }
         }
+        Assert.Equal(files.Count - 1, checkedFiles); // every file written before patient flow existed
     }
 
     [Fact]

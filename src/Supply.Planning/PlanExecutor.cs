@@ -150,7 +150,9 @@ internal sealed class PlanExecutor
     /// <summary>What a pool can give today that no later day of the plan counts on.</summary>
     private long Free(int p, int day)
     {
-        var later = _plannedFrom[SourceKey(p)] is { } planned ? planned.Skip(day + 1).Sum() : 0;
+        long later = 0;
+        if (_plannedFrom[SourceKey(p)] is { } planned)
+            for (var d = day + 1; d < planned.Length; d++) later += planned[d];
         return Math.Max(0, PoolGiveable(p) - later);
     }
 

@@ -15,6 +15,7 @@ internal sealed class Pool
     public required LocationKind Kind { get; init; } // Hospital stands for every regional kind
     public required int Region { get; init; }        // regional pools: the region's number; else -1
     public required SourceLocation First { get; init; }
+    public required int Index { get; init; }
     public List<int> Members { get; } = [];          // positions in the item's holder list
     public bool IsRegional => Kind != LocationKind.NationalStockpile && Kind != LocationKind.Supplier;
 }
@@ -48,17 +49,33 @@ internal sealed class PlanModel
     public required Dictionary<int, List<DeliveryReduction>> Reductions { get; init; }
     public int Horizon => Input.Scenario.HorizonDays;
 
-    public SourceTier TierOf(Pool pool, int lineRegion) =>
+    /// <summary>Per pool and line region: tier, lead time and cost, worked out once (hot in the solver's arcs and the executor).</summary>
+    private (SourceTier Tier, int Lead, int Cost)[][]? _reach;
+
+    private (SourceTier Tier, int Lead, int Cost) Reach(Pool pool, int lineRegion)
+    {
+        _reach ??= Pools.Select(p => Enumerable.Range(0, Regions.Length).Select(r =>
+        {
+            var tier = Tier(p, r);
+            var lead = p.First.LeadTimeDays ?? Input.Scenario.LeadTimes.For(tier);
+            return (tier, lead, 10 * (int)tier + lead);
+        }).ToArray()).ToArray();
+        return _reach[pool.Index][lineRegion];
+    }
+
+    public SourceTier TierOf(Pool pool, int lineRegion) => Reach(pool, lineRegion).Tier;
+
+    public int LeadTime(Pool pool, int lineRegion) => Reach(pool, lineRegion).Lead;
+
+    /// <summary>Transport cost of a unit (objective c): nearer tiers and shorter lead times first.</summary>
+    public int Cost(Pool pool, int lineRegion) => Reach(pool, lineRegion).Cost;
+
+    private SourceTier Tier(Pool pool, int lineRegion) =>
         pool.Kind == LocationKind.Supplier ? SourceTier.Suppliers
         : pool.Kind == LocationKind.NationalStockpile ? SourceTier.NationalStockpile
         : pool.Region == lineRegion ? SourceTier.OwnRegion
         : HealthcareRegions.OfRegion(Regions[lineRegion]).Contains(pool.First.HealthcareRegion) ? SourceTier.SameHealthcareRegion
         : SourceTier.OtherRegions;
-
-    public int LeadTime(Pool pool, int lineRegion) => pool.First.LeadTimeDays ?? Input.Scenario.LeadTimes.For(TierOf(pool, lineRegion));
-
-    /// <summary>Transport cost of a unit (objective c): nearer tiers and shorter lead times first.</summary>
-    public int Cost(Pool pool, int lineRegion) => 10 * (int)TierOf(pool, lineRegion) + LeadTime(pool, lineRegion);
 
     /// <summary>Builds the part holding <paramref name="items"/> and serving <paramref name="lines"/> (all of them: null).</summary>
     public static PlanModel Build(ScenarioInput input, StockIndex stock, IReadOnlySet<string>? items, IReadOnlyList<DemandLine> lines)
@@ -95,7 +112,7 @@ internal sealed class PlanModel
                 if (!byKey.TryGetValue(key, out var p))
                 {
                     byKey[key] = p = pools.Count;
-                    pools.Add(new Pool { Item = k, Kind = kind, Region = key.Item2, First = l });
+                    pools.Add(new Pool { Item = k, Kind = kind, Region = key.Item2, First = l, Index = p });
                 }
                 pools[p].Members.Add(h);
                 poolOf[k][h] = p;

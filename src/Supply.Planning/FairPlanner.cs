@@ -80,7 +80,7 @@ public static class FairPlanner
             return (new ScenarioResult(greedy.ScenarioId, greedy.Start, greedy.HorizonDays, greedy.Totals, share.Lines, share.Transfers, share.Ordinary, [])
                 { Planner = "fair" }, false);
         var model = PlanModel.Build(input, stock.Value, part.Items, share.Demand);
-        var (arcs, flow) = LpAllocation.Solve(model);
+        var (arcs, flow) = LpAllocation.Solve(model, RegionalGiving(model, share.Transfers));
         var fair = new PlanExecutor(model).Run(arcs, flow, topUp: true);
         var (greedyArcs, greedyFlow) = GreedyFlows(model, stock.Value, share.Transfers);
         var today = new PlanExecutor(model).Run(greedyArcs, greedyFlow, topUp: false);
@@ -88,6 +88,21 @@ public static class FairPlanner
         var asGood = fairShort <= todayShort + 1e-9 * Math.Max(1, todayShort);
         var keep = !asGood || PlanMetrics.Unfairness(fair, model) > PlanMetrics.Unfairness(today, model) + 1e-9;
         return keep ? (today, true) : (fair, false);
+    }
+
+    /// <summary>Per regional (region, item): what the greedy plan gives from it to casualties in all, and its last day of giving.</summary>
+    private static Dictionary<(int Region, int Item), (long Total, int LastDay)> RegionalGiving(PlanModel m, List<Transfer> transfers)
+    {
+        var regionIndex = m.Regions.Select((code, r) => (code, r)).ToDictionary(x => x.code, x => x.r, StringComparer.Ordinal);
+        var itemIndex = m.Items.Select((id, k) => (id, k)).ToDictionary(x => x.id, x => x.k, StringComparer.Ordinal);
+        var giving = new Dictionary<(int Region, int Item), (long Total, int LastDay)>();
+        foreach (var t in transfers.Where(t => t.Tier is SourceTier.OwnRegion or SourceTier.SameHealthcareRegion or SourceTier.OtherRegions))
+        {
+            var key = (regionIndex[t.FromRegion], itemIndex[t.ItemId]);
+            var (total, last) = giving.GetValueOrDefault(key, (0, -1));
+            giving[key] = (total + t.Quantity, Math.Max(last, t.Day));
+        }
+        return giving;
     }
 
     /// <summary>The greedy engine's transfers of a part as pool-level flows, for the executor to carry out (and explain) again.</summary>

@@ -17,15 +17,17 @@ internal readonly record struct Arc(int Pool, int Line, int Day, int Cost);
 /// </list>
 /// Constraints: a line-day gets at most its demand; a stockpile or supplier gives at most its stock, a supplier under a
 /// delivery reduction at most the day's cap on its starting stock; a region gives only what stays above its reserve after
-/// ordinary care. The greedy rule for that is not convex (on a day it gives, a region's stock must stay above its reserve
-/// after that day's ordinary use), so the programme uses its convex hull, Σ_d given_d / B(d) ≤ 1 with B(d) = start stock
-/// − ordinary use to day d − reserve: a relaxation, which the executor then holds to the exact rule.
+/// ordinary care. The greedy rule for that is not convex (on a day it gives, a region's stock must stay at or above its
+/// reserve after that day's ordinary use: given up to d ≤ B(d) = start stock − ordinary use to day d − reserve), so the
+/// programme fixes a last day of giving D* per region and item (<see cref="LastDay"/>) and asks given in all ≤ B(D*):
+/// exactly within the rule, and wide enough that the greedy plan itself is a solution.
 /// </summary>
 internal static class LpAllocation
 {
-    public static (List<Arc> Arcs, double[] Flow) Solve(PlanModel m)
+    /// <param name="greedyGiving">per regional (region, item): what the greedy plan gives from it in all and its last day of giving.</param>
+    public static (List<Arc> Arcs, double[] Flow) Solve(PlanModel m, IReadOnlyDictionary<(int Region, int Item), (long Total, int LastDay)>? greedyGiving = null)
     {
-        var arcs = Arcs(m, out var above);
+        var arcs = Arcs(m, out var above, greedyGiving);
         if (arcs.Count == 0) return (arcs, []);
         using var solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools has no GLOP solver");
         var x = new Variable[arcs.Count];
@@ -44,7 +46,7 @@ internal static class LpAllocation
             var c = solver.MakeConstraint(0, m.Lines[line].Source.Demand[day], "");
             foreach (var a in list) c.SetCoefficient(x[a], 1);
         }
-        SourceLimits(m, solver, arcs, x, above);
+        SourceLimits(m, solver, arcs, x, above, greedyGiving);
 
         // (a) weighted met, the highest first.
         var objective = solver.Objective();
@@ -100,7 +102,7 @@ internal static class LpAllocation
     private static void Keep(Solver solver, Variable[] x, Objective objective, double[] coefficients, bool atLeast)
     {
         var value = objective.Value();
-        var slack = 1e-6 * Math.Abs(value) + 1e-4;
+        var slack = 1e-9 * Math.Abs(value) + 1e-6; // tight: a looser keep lets later stages trade met units away
         var c = atLeast ? solver.MakeConstraint(value - slack, double.PositiveInfinity, "") : solver.MakeConstraint(double.NegativeInfinity, value + slack, "");
         for (var a = 0; a < x.Length; a++) c.SetCoefficient(x[a], coefficients[a]);
     }
@@ -109,7 +111,8 @@ internal static class LpAllocation
     /// Every (pool, line, day) with demand, stock and the lead time passed. <paramref name="above"/>: per regional (region,
     /// item) and day, B(d) = what may go to casualties by that day if nothing went before (≤ 0: nothing that day).
     /// </summary>
-    internal static List<Arc> Arcs(PlanModel m, out Dictionary<(int Region, int Item), double[]> above)
+    internal static List<Arc> Arcs(PlanModel m, out Dictionary<(int Region, int Item), double[]> above,
+        IReadOnlyDictionary<(int Region, int Item), (long Total, int LastDay)>? greedyGiving = null)
     {
         above = [];
         foreach (var pool in m.Pools.Where(p => p.IsRegional))
@@ -144,7 +147,7 @@ internal static class LpAllocation
                 {
                     var pool = m.Pools[p];
                     if (m.LeadTime(pool, l.Region) > d) continue;
-                    if (pool.IsRegional && above[(pool.Region, pool.Item)][d] <= 0) continue;
+                    if (pool.IsRegional && (above[(pool.Region, pool.Item)][d] <= 0 || d > LastDay(m, above, greedyGiving, pool))) continue;
                     arcs.Add(new Arc(p, line, d, m.Cost(pool, l.Region)));
                 }
             }
@@ -152,9 +155,27 @@ internal static class LpAllocation
         return arcs;
     }
 
-    private static void SourceLimits(PlanModel m, Solver solver, List<Arc> arcs, Variable[] x, Dictionary<(int Region, int Item), double[]> above)
+    /// <summary>
+    /// The last day a region may give an item in the programme (D*). The exact rule allows giving on days up to D* at most
+    /// B(D*) in all; D* is the latest day whose B still covers what the greedy plan gives from the region (so the greedy plan
+    /// is one of the programme's solutions) and half of B(0) (so a region the greedy plan leaves alone can still give
+    /// most of its stock), and never before the greedy plan's own last day.
+    /// </summary>
+    internal static int LastDay(PlanModel m, Dictionary<(int Region, int Item), double[]> above,
+        IReadOnlyDictionary<(int Region, int Item), (long Total, int LastDay)>? greedyGiving, Pool pool)
     {
-        var hull = new Dictionary<(int Region, int Item), Constraint>();
+        var b = above[(pool.Region, pool.Item)];
+        var (total, last) = greedyGiving?.GetValueOrDefault((pool.Region, pool.Item)) ?? (0, -1);
+        var need = Math.Max(total, b[0] / 2);
+        var day = -1;
+        for (var d = 0; d < b.Length; d++) if (b[d] >= need && b[d] > 0) day = d;
+        return Math.Max(day, last);
+    }
+
+    private static void SourceLimits(PlanModel m, Solver solver, List<Arc> arcs, Variable[] x, Dictionary<(int Region, int Item), double[]> above,
+        IReadOnlyDictionary<(int Region, int Item), (long Total, int LastDay)>? greedyGiving)
+    {
+        var regional = new Dictionary<(int Region, int Item), Constraint>();
         var total = new Dictionary<int, Constraint>();
         var daily = new Dictionary<(int Pool, int Day), Constraint>();
         for (var a = 0; a < arcs.Count; a++)
@@ -162,9 +183,11 @@ internal static class LpAllocation
             var pool = m.Pools[arcs[a].Pool];
             if (pool.IsRegional)
             {
+                // Arcs run to D* only; in all at most B(D*): exactly what the rule allows on every day up to D*.
                 var key = (pool.Region, pool.Item);
-                if (!hull.TryGetValue(key, out var c)) hull[key] = c = solver.MakeConstraint(0, 1, "");
-                c.SetCoefficient(x[a], c.GetCoefficient(x[a]) + 1 / above[key][arcs[a].Day]);
+                if (!regional.TryGetValue(key, out var c))
+                    regional[key] = c = solver.MakeConstraint(0, Math.Max(0, above[key][LastDay(m, above, greedyGiving, pool)]), "");
+                c.SetCoefficient(x[a], 1);
                 continue;
             }
             if (!total.TryGetValue(arcs[a].Pool, out var t))

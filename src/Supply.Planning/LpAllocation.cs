@@ -11,8 +11,8 @@ internal readonly record struct Arc(int Pool, int Line, int Day, int Cost);
 /// objectives, each stage keeping the optimum of the ones before):
 /// <list type="number">
 /// <item>(a) maximise met demand weighted by priority (= minimise weighted shortfall);</item>
-/// <item>(b) minimise, over every group of equal-priority lines competing for one supply on one day, the spread between
-/// the best and the worst covered (hi − lo of met / demand): equal shares of what cannot be met;</item>
+/// <item>(b) minimise, over the groups of equal-priority lines competing for one supply on one day, the largest spread
+/// between the best and the worst covered (hi − lo of met / demand), then the sum of spreads: equal shares of what cannot be met;</item>
 /// <item>(c) minimise transport: 10 × tier + lead time per unit.</item>
 /// </list>
 /// Constraints: a line-day gets at most its demand; a stockpile or supplier gives at most its stock, a supplier under a
@@ -62,15 +62,23 @@ internal static class LpAllocation
         var groups = FairGroups(m, arcs);
         if (groups.Count > 0)
         {
+            // The largest spread first (the measure the plan is judged by), then the sum of all spreads (weighted below 1 in
+            // all, so it never outweighs a change of the largest).
             objective.Clear();
-            var spread = new List<Variable>();
+            var largest = solver.MakeNumVar(0, 1, "");
+            objective.SetCoefficient(largest, 1);
+            var spread = new List<(Variable Lo, Variable Hi)>();
+            var small = 1.0 / (groups.Count + 1);
             foreach (var members in groups)
             {
                 var (lo, hi) = (solver.MakeNumVar(0, 1, ""), solver.MakeNumVar(0, 1, ""));
-                objective.SetCoefficient(hi, 1);
-                objective.SetCoefficient(lo, -1);
-                spread.Add(hi);
-                spread.Add(lo);
+                objective.SetCoefficient(hi, small);
+                objective.SetCoefficient(lo, -small);
+                spread.Add((lo, hi));
+                var bound = solver.MakeConstraint(double.NegativeInfinity, 0, "");
+                bound.SetCoefficient(hi, 1);
+                bound.SetCoefficient(lo, -1);
+                bound.SetCoefficient(largest, -1);
                 foreach (var (line, day) in members)
                 {
                     double demand = m.Lines[line].Source.Demand[day];
@@ -85,8 +93,9 @@ internal static class LpAllocation
             // A later stage that fails within the tolerances of the one before keeps the last optimum found.
             if (solver.Solve() != Solver.ResultStatus.OPTIMAL) return (arcs, best);
             best = Values(x);
-            var keep = solver.MakeConstraint(double.NegativeInfinity, objective.Value() + 1e-6 * groups.Count + 1e-6, "");
-            for (var i = 0; i < spread.Count; i++) keep.SetCoefficient(spread[i], i % 2 == 0 ? 1 : -1);
+            var keep = solver.MakeConstraint(double.NegativeInfinity, objective.Value() + 1e-6, "");
+            keep.SetCoefficient(largest, 1);
+            foreach (var (lo, hi) in spread) { keep.SetCoefficient(hi, small); keep.SetCoefficient(lo, -small); }
         }
 
         // (c) transport.

@@ -107,6 +107,14 @@ public sealed class ScenarioAndShortageTests : IAsyncLifetime
             result.Lines.Select(l => $"{l.RegionCode} {l.SupplyKind} {l.SupplyId} {string.Join(",", l.Categories)}: " +
                                      string.Join(", ", l.Shortfalls.Select(s => $"{s.Day} {s.Quantity} {s.Bound}"))));
         Assert.All(result.Transfers, t => Assert.Equal(100, t.Priority)); // T1 of an inline profile: the default priority 3, weight 10^2
+        // The greedy engine on request: the same totals here, nothing explained.
+        var greedy = await ScenariosClient.RunScenarioAsync(new RunScenarioRequest { Document = yaml, Planner = "greedy" });
+        Assert.Equal(("greedy", 69L), (greedy.Planner, greedy.Totals.Met));
+        var unexplained = greedy.Lines.SelectMany(l => l.Shortfalls).ToList();
+        Assert.Equal(21L, unexplained.Sum(s => s.Quantity));
+        Assert.All(unexplained, s => Assert.Equal(ShortfallBound.Unspecified, s.Bound));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => ScenariosClient.RunScenarioAsync(new RunScenarioRequest { Document = yaml, Planner = "optimal" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         var census = Assert.Single(result.Census);
         Assert.Equal(("01", "T1"), (census.RegionCode, census.Category));
         Assert.Equal([10.0, 10.0, 10.0], census.Patients);

@@ -12,15 +12,17 @@ internal static class ScenarioCommands
     {
         var file = new Argument<FileInfo>("FILE") { Description = "Scenario file, YAML or JSON (see docs/scenarios/README.md)" };
         var transfers = new Option<bool>("--transfers") { Description = "Also print the transfer plan" };
+        var planner = new Option<string>("--planner") { Description = "fair (default: the whole horizon, fair shares, shortfalls explained) or greedy (day by day, quicker)", HelpName = "fair|greedy", DefaultValueFactory = _ => "fair" };
+        planner.AcceptOnlyFromAmong("fair", "greedy");
         var json = kit.JsonOption();
-        var run = new Command("run", "Evaluate a mass-casualty scenario: demand, where it is met from, what falls short") { file, transfers, json };
+        var run = new Command("run", "Evaluate a mass-casualty scenario: demand, where it is met from, what falls short") { file, transfers, planner, json };
         kit.SetAction(run, async (ctx, r, ct) =>
         {
             string document;
             try { document = await File.ReadAllTextAsync(r.GetValue(file)!.FullName, ct); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ctx.InputError($"cannot read {r.GetValue(file)!.FullName}: {e.Message}"); }
             using var conn = ctx.Connect();
-            var result = await conn.CallAsync(c => conn.Scenarios.RunScenarioAsync(new V1.RunScenarioRequest { Document = document }, cancellationToken: c).ResponseAsync, ct);
+            var result = await conn.CallAsync(c => conn.Scenarios.RunScenarioAsync(new V1.RunScenarioRequest { Document = document, Planner = r.GetValue(planner) ?? "fair" }, cancellationToken: c).ResponseAsync, ct);
             if (r.GetValue(json)) { JsonOut.Write(ctx.Out, result); return ExitCodes.Ok; }
 
             ctx.Out.WriteLine($"{result.ScenarioId}: {result.HorizonDays} days from {result.Start}, on " +

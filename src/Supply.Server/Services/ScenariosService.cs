@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using Supply.Contracts.V1;
+using Supply.Domain;
 using Supply.Domain.Catalog;
 using Supply.Domain.Scenarios;
 using Supply.Grains.Aggregation;
@@ -25,6 +26,8 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
     {
         var started = Stopwatch.GetTimestamp();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        if (request.Planner is not ("" or "fair" or "greedy"))
+            throw new DomainValidationException([new Violation("planner", "must be fair (the default) or greedy")]);
         var document = ScenarioFile.Parse(request.Document); // bad files: INVALID_ARGUMENT naming path and line
         TimeSpan stockTime = default, inputTime = default;
         ScenarioInput input;
@@ -51,7 +54,7 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
             inputTime = Stopwatch.GetElapsedTime(started) - stockTime;
         }
         var engineStarted = Stopwatch.GetTimestamp();
-        var result = FairPlanner.Run(input);
+        var result = request.Planner == "greedy" ? ScenarioEngine.Run(input) : FairPlanner.Run(input);
         var engineTime = Stopwatch.GetElapsedTime(engineStarted);
         var response = ToContract(result, live: !document.HasData, notices);
         // Where a scenario's time goes, for operators (a nation-wide one is the heaviest request the service takes).

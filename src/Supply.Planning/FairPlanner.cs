@@ -82,12 +82,13 @@ public static class FairPlanner
         var model = PlanModel.Build(input, stock.Value, part.Items, share.Demand);
         var (arcs, flow) = LpAllocation.Solve(model, RegionalGiving(model, share.Transfers));
         var fair = new PlanExecutor(model).Run(arcs, flow, topUp: true);
-        var (greedyArcs, greedyFlow) = GreedyFlows(model, stock.Value, share.Transfers);
-        var today = new PlanExecutor(model).Run(greedyArcs, greedyFlow, topUp: false);
-        var (fairShort, todayShort) = (PlanMetrics.WeightedShortfall(fair, share.Demand), PlanMetrics.WeightedShortfall(today, share.Demand));
+        // Measured on the greedy plan's own lines; carried out again (for its explanations) only if it is kept.
+        var greedyPart = new ScenarioResult(greedy.ScenarioId, greedy.Start, greedy.HorizonDays, greedy.Totals, share.Lines, share.Transfers, share.Ordinary, []);
+        var (fairShort, todayShort) = (PlanMetrics.WeightedShortfall(fair, share.Demand), PlanMetrics.WeightedShortfall(greedyPart, share.Demand));
         var asGood = fairShort <= todayShort + 1e-9 * Math.Max(1, todayShort);
-        var keep = !asGood || PlanMetrics.Unfairness(fair, model) > PlanMetrics.Unfairness(today, model) + 1e-9;
-        return keep ? (today, true) : (fair, false);
+        if (asGood && PlanMetrics.Unfairness(fair, model) <= PlanMetrics.Unfairness(greedyPart, model) + 1e-9) return (fair, false);
+        var (greedyArcs, greedyFlow) = GreedyFlows(model, stock.Value, share.Transfers);
+        return (new PlanExecutor(model).Run(greedyArcs, greedyFlow, topUp: false), true);
     }
 
     /// <summary>Per regional (region, item): what the greedy plan gives from it to casualties in all, and its last day of giving.</summary>

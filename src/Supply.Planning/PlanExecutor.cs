@@ -201,7 +201,10 @@ internal sealed class PlanExecutor
                 // The worst-covered line first (ties: line order), raised to the next one's ratio, or as far as it gets.
                 var line = open.OrderBy(Ratio).ThenBy(l => l).First();
                 var next = open.Where(l => l != line).Select(Ratio).DefaultIfEmpty(1).Min();
-                var want = Math.Min(Need(line, day), Math.Max(1, (long)Math.Ceiling(next * _m.Lines[line].Source.Demand[day] - _met[line][day] - 1e-9)));
+                // At least 1/256 of the demand a step, so two lines at the same ratio do not take turns a unit at a time.
+                var demand = _m.Lines[line].Source.Demand[day];
+                var step = Math.Max((demand + 255) / 256, (long)Math.Ceiling(next * demand - _met[line][day] - 1e-9));
+                var want = Math.Min(Need(line, day), Math.Max(1, step));
                 var got = 0L;
                 foreach (var p in Reachable(line, day))
                 {

@@ -218,19 +218,29 @@ internal sealed class PlanExecutor
 
     private void Explain(int day)
     {
+        // What each pool holds, can give and has free at the end of the day: worked out once, read for every short line.
+        var (held, give, free) = (new long[_m.Pools.Count], new long[_m.Pools.Count], new long[_m.Pools.Count]);
+        var known = new bool[_m.Pools.Count];
+        void Know(int p)
+        {
+            if (known[p]) return;
+            var pool = _m.Pools[p];
+            foreach (var h in pool.Members) held[p] += _stock[pool.Item][h];
+            (give[p], free[p], known[p]) = (PoolGiveable(p), Free(p, day), true);
+        }
         for (var line = 0; line < _m.Lines.Count; line++)
         {
             if (Need(line, day) <= 0) continue;
             var l = _m.Lines[line];
             var pools = l.Items.SelectMany(k => _poolsOfItem[k]).ToList();
             if (pools.Count == 0) { _bound[line][day] = ShortfallBound.NoStockAnywhere; continue; }
+            pools.ForEach(Know);
             bool Any(Func<Pool, int, bool> test) => pools.Any(p => test(_m.Pools[p], p));
-            long Held(Pool pool) => pool.Members.Sum(h => _stock[pool.Item][h]);
             _bound[line][day] =
-                Any((pool, p) => _m.LeadTime(pool, l.Region) > day && PoolGiveable(p) > 0) ? ShortfallBound.LeadTime
-                : Any((pool, p) => _m.LeadTime(pool, l.Region) <= day && Free(p, day) > 0) ? ShortfallBound.SharedOut
-                : Any((pool, p) => pool.IsRegional && Held(pool) > 0 && PoolGiveable(p) == 0) ? ShortfallBound.Reserve
-                : Any((pool, p) => pool.Kind == LocationKind.Supplier && Held(pool) > 0 && PoolGiveable(p) == 0) ? ShortfallBound.SupplierCap
+                Any((pool, p) => _m.LeadTime(pool, l.Region) > day && give[p] > 0) ? ShortfallBound.LeadTime
+                : Any((pool, p) => _m.LeadTime(pool, l.Region) <= day && free[p] > 0) ? ShortfallBound.SharedOut
+                : Any((pool, p) => pool.IsRegional && held[p] > 0 && give[p] == 0) ? ShortfallBound.Reserve
+                : Any((pool, p) => pool.Kind == LocationKind.Supplier && held[p] > 0 && give[p] == 0) ? ShortfallBound.SupplierCap
                 : ShortfallBound.SharedOut;
         }
     }

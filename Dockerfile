@@ -17,6 +17,7 @@ COPY src/Supply.Demo/Supply.Demo.csproj src/Supply.Demo/
 COPY src/Supply.Grains/Supply.Grains.csproj src/Supply.Grains/
 COPY src/Supply.Storage/Supply.Storage.csproj src/Supply.Storage/
 COPY src/Supply.Feeds/Supply.Feeds.csproj src/Supply.Feeds/
+COPY src/Supply.Planning/Supply.Planning.csproj src/Supply.Planning/
 COPY src/Supply.Server/Supply.Server.csproj src/Supply.Server/
 RUN dotnet restore src/Supply.Server/Supply.Server.csproj
 # The contract (compiled by Supply.Contracts from ../../protos) and the sources.

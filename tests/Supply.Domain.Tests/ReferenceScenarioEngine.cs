@@ -89,8 +89,13 @@ internal static class ReferenceScenarioEngine
                 return new OrdinaryLine(o.Source.RegionCode, o.Source.ItemId, total, o.Met, total - o.Met,
                     _reserve.GetValueOrDefault((o.Source.RegionCode, o.Source.ItemId)));
             }).ToList();
-            return new ScenarioResult(_scenario.Id, _scenario.Start, horizon, totals, resultLines, _transfers, ordinaryLines,
-                _options.RecordDraws ? _draws : []);
+            // Demand here is the original count × use (no patient flow in these inputs); the labels the engine adds since
+            // priorities and patient flow (categories, priority weights, census) come from ScenarioDemand.
+            var labels = ScenarioDemand.Lines(_scenario, _input.Items).ToDictionary(l => (l.RegionCode, l.Supply));
+            return new ScenarioResult(_scenario.Id, _scenario.Start, horizon, totals,
+                resultLines.Select(l => l with { Categories = labels[(l.RegionCode, l.Supply)].Categories, Priority = labels[(l.RegionCode, l.Supply)].Priority }).ToList(),
+                _transfers.Select(t => t with { Priority = labels[(t.ToRegion, t.For)].Weight[t.Day] }).ToList(), ordinaryLines,
+                _options.RecordDraws ? _draws : []) { Census = ScenarioDemand.Census(_scenario) };
         }
 
         /// <summary>One line per (affected region, supply), in serving order.</summary>

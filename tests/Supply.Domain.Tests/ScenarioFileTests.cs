@@ -123,7 +123,7 @@ public class ScenarioFileTests
             ex.Violations.Select(v => v.Field));
         Assert.Contains("line 4", ex.Violations[0].Description);
         Assert.Contains("'14/03/2025' is not a date yyyy-MM-dd (line 3", ex.Violations[1].Description);
-        Assert.Contains("no profile 'no-such-profile' in the library (it has: burns, major-trauma, respiratory-surge)", ex.Violations[4].Description);
+        Assert.Contains("no profile 'no-such-profile' in the library (it has: burns, major-trauma, major-trauma-flow, respiratory-surge)", ex.Violations[4].Description);
         Assert.Contains("line 9", ex.Violations[5].Description);
     }
 
@@ -203,10 +203,13 @@ public class ScenarioFileTests
     [Fact]
     public void The_library_ships_the_documented_profiles()
     {
-        Assert.Equal(["burns", "major-trauma", "respiratory-surge"], ProfileLibrary.BuiltIn.Keys);
+        Assert.Equal(["burns", "major-trauma", "major-trauma-flow", "respiratory-surge"], ProfileLibrary.BuiltIn.Keys);
         Assert.Equal(["T1", "T2", "T3"], ProfileLibrary.BuiltIn["major-trauma"].Categories.Select(c => c.Name));
         Assert.Equal(["Burns"], ProfileLibrary.BuiltIn["burns"].Categories.Select(c => c.Name));
         Assert.Equal(["Ward", "ICU"], ProfileLibrary.BuiltIn["respiratory-surge"].Categories.Select(c => c.Name));
+        Assert.Equal([(1, null), (2, null), (3, null)], ProfileLibrary.BuiltIn["major-trauma"].Categories.Select(c => (c.Priority, c.Flow)));
+        Assert.Equal([new PatientFlow(10, 0.02, 0.5, 4), new PatientFlow(5, 0.005, 0.1, 2), new PatientFlow(1)],
+            ProfileLibrary.BuiltIn["major-trauma-flow"].Categories.Select(c => c.Flow));
         Assert.All(ProfileLibrary.BuiltIn.Values, p => Assert.False(string.IsNullOrWhiteSpace(p.Source)));
     }
 }

@@ -100,6 +100,24 @@ public sealed class ScenarioAndShortageTests : IAsyncLifetime
 
         Assert.False(result.LiveStock);
         Assert.Equal((90L, 69L, 21L), (result.Totals.Demand, result.Totals.Met, result.Totals.Shortfall));
+        // The fair plan explains itself: FFP2 is 5 short on day 2 with only reserves left; the cannulas are short on days 0
+        // and 1 because Uppsala's are two days away.
+        Assert.Equal("fair", result.Planner);
+        Assert.Equal(["01 item ppe:ffp2 T1: 2 5 Reserve", "01 group iv-cannula-18g T1: 0 6 LeadTime, 1 10 LeadTime"],
+            result.Lines.Select(l => $"{l.RegionCode} {l.SupplyKind} {l.SupplyId} {string.Join(",", l.Categories)}: " +
+                                     string.Join(", ", l.Shortfalls.Select(s => $"{s.Day} {s.Quantity} {s.Bound}"))));
+        Assert.All(result.Transfers, t => Assert.Equal(100, t.Priority)); // T1 of an inline profile: the default priority 3, weight 10^2
+        // The greedy engine on request: the same totals here, nothing explained.
+        var greedy = await ScenariosClient.RunScenarioAsync(new RunScenarioRequest { Document = yaml, Planner = "greedy" });
+        Assert.Equal(("greedy", 69L), (greedy.Planner, greedy.Totals.Met));
+        var unexplained = greedy.Lines.SelectMany(l => l.Shortfalls).ToList();
+        Assert.Equal(21L, unexplained.Sum(s => s.Quantity));
+        Assert.All(unexplained, s => Assert.Equal(ShortfallBound.Unspecified, s.Bound));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => ScenariosClient.RunScenarioAsync(new RunScenarioRequest { Document = yaml, Planner = "optimal" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var census = Assert.Single(result.Census);
+        Assert.Equal(("01", "T1"), (census.RegionCode, census.Category));
+        Assert.Equal([10.0, 10.0, 10.0], census.Patients);
         Assert.All(result.Lines, l => Assert.Equal(l.Demand, l.MetBy.OwnRegion + l.MetBy.SameHealthcareRegion + l.MetBy.OtherRegions
             + l.MetBy.NationalStockpile + l.MetBy.Suppliers + l.Shortfall));
     }

@@ -12,39 +12,55 @@ internal static class ScenarioCommands
     {
         var file = new Argument<FileInfo>("FILE") { Description = "Scenario file, YAML or JSON (see docs/scenarios/README.md)" };
         var transfers = new Option<bool>("--transfers") { Description = "Also print the transfer plan" };
+        var planner = new Option<string>("--planner") { Description = "fair (default: the whole horizon, fair shares, shortfalls explained) or greedy (day by day, quicker)", HelpName = "fair|greedy", DefaultValueFactory = _ => "fair" };
+        planner.AcceptOnlyFromAmong("fair", "greedy");
         var json = kit.JsonOption();
-        var run = new Command("run", "Evaluate a mass-casualty scenario: demand, where it is met from, what falls short") { file, transfers, json };
+        var run = new Command("run", "Evaluate a mass-casualty scenario: demand, where it is met from, what falls short") { file, transfers, planner, json };
         kit.SetAction(run, async (ctx, r, ct) =>
         {
             string document;
             try { document = await File.ReadAllTextAsync(r.GetValue(file)!.FullName, ct); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ctx.InputError($"cannot read {r.GetValue(file)!.FullName}: {e.Message}"); }
             using var conn = ctx.Connect();
-            var result = await conn.CallAsync(c => conn.Scenarios.RunScenarioAsync(new V1.RunScenarioRequest { Document = document }, cancellationToken: c).ResponseAsync, ct);
+            var result = await conn.CallAsync(c => conn.Scenarios.RunScenarioAsync(new V1.RunScenarioRequest { Document = document, Planner = r.GetValue(planner) ?? "fair" }, cancellationToken: c).ResponseAsync, ct);
             if (r.GetValue(json)) { JsonOut.Write(ctx.Out, result); return ExitCodes.Ok; }
 
             ctx.Out.WriteLine($"{result.ScenarioId}: {result.HorizonDays} days from {result.Start}, on " +
                               (result.LiveStock ? $"current national stock ({result.ShortageNoticesApplied} shortage notices applied)" : "the file's own data"));
             var t = result.Totals;
-            ctx.Out.WriteLine($"demand {Fmt.N(t.Demand)}, met {Fmt.N(t.Met)} ({t.CoverageRatio:P1}), shortfall {Fmt.N(t.Shortfall)}");
-            var table = new Table("REGION", "SUPPLY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED")
-                .Right("DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED");
+            ctx.Out.WriteLine($"demand {Fmt.N(t.Demand)}, met {Fmt.N(t.Met)} ({t.CoverageRatio:P1}), shortfall {Fmt.N(t.Shortfall)}" +
+                              (result.Planner.Length > 0 ? $"; plan: {result.Planner}" : ""));
+            var table = new Table("REGION", "SUPPLY", "CATEGORIES", "PRIORITY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED", "BOUND BY")
+                .Right("PRIORITY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED");
             foreach (var l in result.Lines)
-                table.Add(l.RegionCode, $"{l.SupplyKind} {l.SupplyId}", Fmt.N(l.Demand), Fmt.N(l.MetBy.OwnRegion), Fmt.N(l.MetBy.SameHealthcareRegion),
+                table.Add(l.RegionCode, $"{l.SupplyKind} {l.SupplyId}", string.Join(",", l.Categories), l.Priority.ToString("0.##", CultureInfo.InvariantCulture),
+                    Fmt.N(l.Demand), Fmt.N(l.MetBy.OwnRegion), Fmt.N(l.MetBy.SameHealthcareRegion),
                     Fmt.N(l.MetBy.OtherRegions), Fmt.N(l.MetBy.NationalStockpile), Fmt.N(l.MetBy.Suppliers), Fmt.N(l.Shortfall),
-                    l.HasFirstDayShort ? l.FirstDayShort.ToString() : "-", l.CoverageRatio.ToString("P0"));
+                    l.HasFirstDayShort ? l.FirstDayShort.ToString() : "-", l.CoverageRatio.ToString("P0"), Bounds(l));
             table.WriteTo(ctx.Out);
+            if (result.Census.Count > 0)
+            {
+                // The census the demand follows, per region, category and day (patients in hospital, of whom in intensive care).
+                var census = new Table(["REGION", "CATEGORY", .. Enumerable.Range(0, result.HorizonDays).Select(d => $"DAY {d}")])
+                    .Right(Enumerable.Range(0, result.HorizonDays).Select(d => $"DAY {d}").ToArray());
+                foreach (var c in result.Census)
+                    census.Add([c.RegionCode, c.Category, .. c.Patients.Select((p, d) =>
+                        c.IntensiveCare[d] > 0 ? $"{p:0.#} ({c.IntensiveCare[d]:0.#} ICU)" : p.ToString("0.#", CultureInfo.InvariantCulture))]);
+                census.WriteTo(ctx.Out);
+            }
             if (r.GetValue(transfers))
             {
-                var plan = new Table("DAY", "DATE", "FROM", "FROM REGION", "TO REGION", "ITEM", "QUANTITY", "TIER").Right("DAY", "QUANTITY");
+                var plan = new Table("DAY", "DATE", "FROM", "FROM REGION", "TO REGION", "ITEM", "QUANTITY", "TIER", "FOR", "PRIORITY").Right("DAY", "QUANTITY", "PRIORITY");
                 var start = DateOnly.ParseExact(result.Start, "yyyy-MM-dd", CultureInfo.InvariantCulture);
                 foreach (var x in result.Transfers)
                 {
                     // Ids travel once in the result's tables; transfers point at them (see Transfer in scenarios.proto).
-                    var (source, toRegion) = (result.Sources[x.Source], result.Lines[x.Line].RegionCode);
+                    var (source, line) = (result.Sources[x.Source], result.Lines[x.Line]);
+                    var toRegion = line.RegionCode;
                     if (source.Region == toRegion) continue; // within a region: not a transfer between regions
                     plan.Add(x.Day.ToString(CultureInfo.InvariantCulture), start.AddDays(x.Day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                        source.LocationId, source.Region, toRegion, result.Items[x.Item], Fmt.N(x.Quantity), TierName(x.Tier));
+                        source.LocationId, source.Region, toRegion, result.Items[x.Item], Fmt.N(x.Quantity), TierName(x.Tier),
+                        $"{line.SupplyKind} {line.SupplyId} ({string.Join(",", line.Categories)})", x.Priority.ToString("0.##", CultureInfo.InvariantCulture));
                 }
                 plan.WriteTo(ctx.Out);
             }
@@ -52,6 +68,20 @@ internal static class ScenarioCommands
         });
         return new Command("scenario", "Mass-casualty scenarios") { run };
     }
+
+    /// <summary>What bound a line's shortfalls, e.g. "d2 5 reserve; d3 4 lead-time" ("-" when none is given).</summary>
+    private static string Bounds(V1.ScenarioLine l) => l.Shortfalls.Count == 0 ? "-"
+        : string.Join("; ", l.Shortfalls.Select(s => $"d{s.Day} {Fmt.N(s.Quantity)} {BoundName(s.Bound)}"));
+
+    private static string BoundName(V1.ShortfallBound bound) => bound switch
+    {
+        V1.ShortfallBound.NoStockAnywhere => "no-stock-anywhere",
+        V1.ShortfallBound.LeadTime => "lead-time",
+        V1.ShortfallBound.Reserve => "reserve",
+        V1.ShortfallBound.SupplierCap => "supplier-cap",
+        V1.ShortfallBound.SharedOut => "shared-out",
+        _ => "-",
+    };
 
     /// <summary>The tier names of scenario files and docs (own-region, ..., suppliers).</summary>
     private static string TierName(V1.SourceTier tier) => tier switch

@@ -230,35 +230,21 @@ public static class ScenarioEngine
                     _reserve[_regionIndex[o.Source.RegionCode] * _items.Length + _itemIndex[o.Source.ItemId]]);
             }).ToList();
             return new ScenarioResult(_scenario.Id, _scenario.Start, horizon, totals, resultLines, _transfers, ordinaryLines,
-                _options.RecordDraws ? _draws : []);
+                _options.RecordDraws ? _draws : []) { Census = ScenarioDemand.Census(_scenario) };
         }
 
-        /// <summary>One line per (affected region, supply), in serving order.</summary>
-        private List<LineState> DemandLines()
-        {
-            var horizon = _scenario.HorizonDays;
-            var categories = _scenario.Profiles.SelectMany(p => p.Categories).ToDictionary(c => c.Name, StringComparer.Ordinal);
-            var rates = new Dictionary<(string Region, SupplyRef Supply), double[]>();
-            foreach (var region in _scenario.Regions)
-            foreach (var group in region.Casualties)
-            foreach (var use in categories[group.Category].Uses)
-            {
-                var key = (region.RegionCode, use.Supply);
-                if (!rates.TryGetValue(key, out var perDay)) rates[key] = perDay = new double[horizon];
-                var until = use.Days is { } days ? Math.Min(horizon, region.ArrivalDay + days) : horizon;
-                for (var d = region.ArrivalDay; d < until; d++) perDay[d] += group.Count * use.PerCasualtyPerDay;
-            }
-            return rates.Where(kv => _part is null || _part.Serves(kv.Key.Supply))
-                .OrderBy(kv => kv.Key.Region, StringComparer.Ordinal).ThenBy(kv => kv.Key.Supply)
-                .Select(kv => new LineState(kv.Key.Region, kv.Key.Supply, WholeUnits(kv.Value))
+        /// <summary>One line per (affected region, supply), in serving order (<see cref="ScenarioDemand.Lines"/>).</summary>
+        private List<LineState> DemandLines() =>
+            ScenarioDemand.Lines(_scenario, _input.Items).Where(l => _part is null || _part.Serves(l.Supply))
+                .Select(l => new LineState(l.RegionCode, l.Supply, l.Demand)
                 {
-                    RegionNumber = _regionIndex[kv.Key.Region],
-                    Items = kv.Key.Supply.Kind == SupplyKind.Item
-                        ? (_itemIndex.TryGetValue(kv.Key.Supply.Id, out var k) ? [k] : [])
-                        : _groupItems.GetValueOrDefault(kv.Key.Supply.Id) ?? [],
+                    RegionNumber = _regionIndex[l.RegionCode],
+                    Items = l.Supply.Kind == SupplyKind.Item
+                        ? (_itemIndex.TryGetValue(l.Supply.Id, out var k) ? [k] : [])
+                        : _groupItems.GetValueOrDefault(l.Supply.Id) ?? [],
+                    Source = l,
                 })
                 .ToList();
-        }
 
         /// <summary>Ordinary use is met from the region's own regional holders, largest holding first (ties: location order).</summary>
         private long TakeOrdinary(int region, int item, long wanted, int day)
@@ -360,7 +346,7 @@ public static class ScenarioEngine
                     Take(best.Item, best.Holder, take, day, DrawKind.Transfer);
                     var from = _locations[best.Location];
                     _transfers.Add(new Transfer(day, _scenario.Start.AddDays(day), day - LeadTime(from, tier), from.LocationId, from.RegionCode,
-                        line.Region, _items[best.Item], take, tier, line.Supply));
+                        line.Region, _items[best.Item], take, tier, line.Supply) { Priority = line.Source.Weight[day] });
                     line.MetBy[(int)tier] += take;
                     line.Met[day] += take;
                     need -= take;
@@ -651,13 +637,15 @@ public static class ScenarioEngine
         public long[] Met { get; } = new long[demand.Length];
         public long[] MetBy { get; } = new long[5];
         public int? FirstDayShort { get; set; }
+        public required DemandLine Source { get; init; }
 
         public ScenarioLine ToLine()
         {
             var days = Demand.Select((d, i) => new ScenarioDay(i, d, Met[i], d - Met[i])).ToList();
             var demand = Demand.Sum();
             var metBy = TierQuantities.From(MetBy);
-            return new ScenarioLine(Region, Supply, demand, metBy, demand - metBy.Total, FirstDayShort, days);
+            return new ScenarioLine(Region, Supply, demand, metBy, demand - metBy.Total, FirstDayShort, days)
+                { Categories = Source.Categories, Priority = Source.Priority };
         }
     }
 }

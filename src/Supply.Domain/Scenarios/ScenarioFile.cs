@@ -63,12 +63,18 @@ public static class ScenarioFile
         foreach (var (node, path) in y.List(root, "regions", "", required: true))
         {
             if (y.Map(node, path) is not { } map) continue;
-            y.OnlyKnown(map, path, "region", "arrival_day", "casualties");
-            var casualties = new List<CasualtyGroup>();
-            if (y.Map(map.Get("casualties"), YamlTree.Join(path, "casualties")) is { } counts)
-                foreach (var (category, _) in counts.Entries)
-                    casualties.Add(new CasualtyGroup(category, y.Int(counts, category, YamlTree.Join(path, "casualties")) ?? 0));
-            regions.Add(new AffectedRegion(y.String(map, "region", path) ?? "", casualties, y.Int(map, "arrival_day", path, required: false) ?? 0));
+            y.OnlyKnown(map, path, "region", "arrival_day", "casualties", "waves");
+            var code = y.String(map, "region", path) ?? "";
+            // Arrivals in waves: each wave is one more entry of the region (a cohort of its own), so the engines need nothing new.
+            var waves = y.List(map, "waves", path);
+            if (map.Get("casualties") is not null || waves.Count == 0)
+                regions.Add(new AffectedRegion(code, ReadCasualties(y, map, path), y.Int(map, "arrival_day", path, required: false) ?? 0));
+            foreach (var (waveNode, wavePath) in waves)
+            {
+                if (y.Map(waveNode, wavePath) is not { } wave) continue;
+                y.OnlyKnown(wave, wavePath, "day", "casualties");
+                regions.Add(new AffectedRegion(code, ReadCasualties(y, wave, wavePath), y.Int(wave, "day", wavePath) ?? 0));
+            }
         }
 
         var reductions = ReadList(y, root, "delivery_reductions", ["item", "from", "to", "factor", "quantity", "supplier"], (map, path) =>
@@ -91,6 +97,15 @@ public static class ScenarioFile
         var violations = doc.ToInput().Validate();
         if (violations.Count > 0) throw new DomainValidationException(y.WithPositions(violations.Take(Limits.MaxViolations)));
         return doc;
+    }
+
+    private static List<CasualtyGroup> ReadCasualties(YamlTree y, YMap map, string path)
+    {
+        var casualties = new List<CasualtyGroup>();
+        if (y.Map(map.Get("casualties"), YamlTree.Join(path, "casualties")) is { } counts)
+            foreach (var (category, _) in counts.Entries)
+                casualties.Add(new CasualtyGroup(category, y.Int(counts, category, YamlTree.Join(path, "casualties")) ?? 0));
+        return casualties;
     }
 
     /// <summary>Reads one profile file (the library's format).</summary>
@@ -120,27 +135,52 @@ public static class ScenarioFile
         var categories = new List<CasualtyCategory>();
         var categoriesPath = YamlTree.Join(path, "categories");
         if (y.Map(map.Get("categories"), categoriesPath) is { } byName)
-            foreach (var (category, usesNode) in byName.Entries)
+            foreach (var (category, node) in byName.Entries)
             {
                 var categoryPath = YamlTree.Join(categoriesPath, category);
-                if (usesNode is not YSeq seq) { y.V.Add(categoryPath, $"must be a list of uses ({usesNode.At})"); continue; }
+                // A category is a list of uses (the first format), or a mapping with its priority, patient flow and uses.
+                var usesNode = node;
+                var (priority, flow) = (CasualtyCategory.DefaultPriority, (PatientFlow?)null);
+                if (node is YMap detail)
+                {
+                    y.OnlyKnown(detail, categoryPath, "priority", "length_of_stay_days", "deaths_per_day", "intensive_care", "uses");
+                    priority = y.Int(detail, "priority", categoryPath, required: false) ?? CasualtyCategory.DefaultPriority;
+                    flow = ReadFlow(y, detail, categoryPath);
+                    usesNode = detail.Get("uses") ?? new YSeq([], detail.Line, detail.Column);
+                    categoryPath = YamlTree.Join(categoryPath, "uses");
+                }
+                if (usesNode is not YSeq seq) { y.V.Add(categoryPath, $"must be a list of uses, or a mapping with 'uses' ({usesNode.At})"); continue; }
                 var uses = new List<ProfileUse>();
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
                     var usePath = $"{categoryPath}[{i}]";
                     if (y.Map(seq.Items[i], usePath) is not { } use) continue;
-                    y.OnlyKnown(use, usePath, "item", "group", "per_casualty_per_day", "days", "note");
+                    y.OnlyKnown(use, usePath, "item", "group", "per_casualty_per_day", "days", "note", "intensive_care");
                     var item = y.String(use, "item", usePath, required: false);
                     var group = y.String(use, "group", usePath, required: false);
                     if ((item is null) == (group is null)) { y.V.Add(usePath, $"give exactly one of 'item' and 'group' ({use.At})"); continue; }
+                    var icu = y.String(use, "intensive_care", usePath, required: false);
+                    if (icu is not (null or "true" or "false")) y.V.Add(YamlTree.Join(usePath, "intensive_care"), $"must be true or false ({use.At})");
                     uses.Add(new ProfileUse(item is not null ? SupplyRef.Item(item) : SupplyRef.Group(group!),
                         y.Number(use, "per_casualty_per_day", usePath) ?? 0, y.Int(use, "days", usePath, required: false),
-                        y.String(use, "note", usePath, required: false) ?? ""));
+                        y.String(use, "note", usePath, required: false) ?? "", icu == "true"));
                 }
-                categories.Add(new CasualtyCategory(category, uses));
+                categories.Add(new CasualtyCategory(category, uses, priority, flow));
             }
         return new CasualtyProfile(y.String(map, "id", path) ?? "", y.String(map, "name", path) ?? "",
             y.String(map, "description", path, required: false) ?? "", y.String(map, "source", path, required: false) ?? "", categories);
+    }
+
+    /// <summary>Patient flow fields of a category; null when it has none (casualties stay for the whole horizon).</summary>
+    private static PatientFlow? ReadFlow(YamlTree y, YMap detail, string path)
+    {
+        var stay = y.Int(detail, "length_of_stay_days", path, required: false);
+        var deaths = y.Number(detail, "deaths_per_day", path, required: false);
+        var icuPath = YamlTree.Join(path, "intensive_care");
+        var icu = y.Map(detail.Get("intensive_care"), icuPath, required: false);
+        if (icu is not null) y.OnlyKnown(icu, icuPath, "share", "days");
+        if (stay is null && deaths is null && icu is null) return null;
+        return new PatientFlow(stay, deaths ?? 0, icu is null ? 0 : y.Number(icu, "share", icuPath) ?? 0, icu is null ? 0 : y.Int(icu, "days", icuPath) ?? 0);
     }
 
     private static LeadTimes ReadLeadTimes(YamlTree y, YMap root)

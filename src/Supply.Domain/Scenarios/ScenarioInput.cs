@@ -38,8 +38,11 @@ public sealed record ScenarioStockQuery(DateOnly Start, IReadOnlyCollection<stri
 /// <summary>A region's ordinary (everyday) use of an item, units per day.</summary>
 public sealed record OrdinaryConsumption(string RegionCode, string ItemId, double PerDay);
 
-/// <summary>An item and its substitution group (empty: none), so group demand knows which items may meet it.</summary>
-public sealed record ScenarioItem(string ItemId, string SubstitutionGroup);
+/// <summary>
+/// An item and its substitution group (empty: none), so group demand knows which items may meet it; its criticality
+/// weighs its shortfall in the fair plan (life-saving above essential above the rest).
+/// </summary>
+public sealed record ScenarioItem(string ItemId, string SubstitutionGroup, Criticality Criticality = Criticality.Unspecified);
 
 /// <summary>Everything the engine needs: plain data, no I/O.</summary>
 public sealed record ScenarioInput(
@@ -89,7 +92,7 @@ public sealed record ScenarioInput(
         return new ScenarioInput(scenario, sources, available,
             ordinary.SelectMany(r => r.Value.Select(i => (Key: (Region: r.Key, Item: i.Key), Sum: i.Value))).OrderBy(x => x.Key)
                 .Select(x => new OrdinaryConsumption(x.Key.Region, x.Key.Item, x.Sum)).ToList(),
-            items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
+            items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup, i.Criticality)).ToList(),
             reductions?.ToList() ?? []);
     }
 
@@ -173,7 +176,7 @@ public sealed record ScenarioInput(
                 if (perItem[k] > 0) ordinaryList.Add(new OrdinaryConsumption(region, itemIds[k], perItem[k]));
         }
         return new ScenarioInput(scenario, sources, new StockColumns(locationIds, itemIds, holders, quantities), ordinaryList,
-            items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup)).ToList(),
+            items.Select(i => new ScenarioItem(i.Id, i.SubstitutionGroup, i.Criticality)).ToList(),
             reductions?.ToList() ?? []);
     }
 

@@ -36,11 +36,29 @@ public sealed record LeadTimes(int OwnRegion = 0, int SameHealthcareRegion = 1, 
     };
 }
 
-/// <summary>Per-casualty daily use of a supply, for <see cref="Days"/> days from arrival (null: the whole horizon).</summary>
-public sealed record ProfileUse(SupplyRef Supply, double PerCasualtyPerDay, int? Days = null, string Note = "");
+/// <summary>
+/// Per-patient daily use of a supply, for <see cref="Days"/> days from arrival (null: as long as the patient stays).
+/// <see cref="IntensiveCareOnly"/>: used by the category's patients in intensive care only (ventilator circuits, ICU PPE).
+/// </summary>
+public sealed record ProfileUse(SupplyRef Supply, double PerCasualtyPerDay, int? Days = null, string Note = "", bool IntensiveCareOnly = false);
 
-/// <summary>A casualty category (T1, T2, T3, Burns, ...) and what one casualty of it uses.</summary>
-public sealed record CasualtyCategory(string Name, IReadOnlyList<ProfileUse> Uses);
+/// <summary>
+/// A casualty category (T1, T2, T3, Burns, ...) and what one casualty of it uses. <see cref="Priority"/>: 1 is the most
+/// urgent (T1), 5 the least; the fair plan meets higher priorities first. <see cref="Flow"/>: how patients leave
+/// (null: every casualty stays for the whole horizon, the behaviour before patient flow).
+/// </summary>
+public sealed record CasualtyCategory(string Name, IReadOnlyList<ProfileUse> Uses, int Priority = CasualtyCategory.DefaultPriority, PatientFlow? Flow = null)
+{
+    public const int DefaultPriority = 3, MinPriority = 1, MaxPriority = 5;
+}
+
+/// <summary>
+/// Patient flow of a category, in the manner of the AHRQ Hospital Surge Model (census day by day from arrivals, length
+/// of stay, intensive care, deaths): a patient stays <see cref="LengthOfStayDays"/> days (null: the whole horizon)
+/// unless they die first; each day a share <see cref="DeathsPerDay"/> of the census dies; a share
+/// <see cref="IntensiveCareShare"/> of arrivals is in intensive care for the first <see cref="IntensiveCareDays"/> days.
+/// </summary>
+public sealed record PatientFlow(int? LengthOfStayDays = null, double DeathsPerDay = 0, double IntensiveCareShare = 0, int IntensiveCareDays = 0);
 
 /// <summary>A named set of categories with planning factors (major trauma, burns, respiratory surge).</summary>
 public sealed record CasualtyProfile(string Id, string Name, string Description, string Source, IReadOnlyList<CasualtyCategory> Categories);
@@ -132,6 +150,15 @@ public sealed record Scenario(
         {
             var cp = $"{p}categories.{c.Name}";
             v.Check(Text.IsToken(c.Name, 64), cp, "a category name is a token of at most 64 characters without spaces");
+            v.Check(c.Priority is >= CasualtyCategory.MinPriority and <= CasualtyCategory.MaxPriority, $"{cp}.priority",
+                $"must be {CasualtyCategory.MinPriority} (most urgent) to {CasualtyCategory.MaxPriority}");
+            if (c.Flow is { } f)
+            {
+                v.Check(f.LengthOfStayDays is null or >= 1 and <= MaxHorizonDays, $"{cp}.length_of_stay_days", $"must be 1 to {MaxHorizonDays}");
+                v.Check(double.IsFinite(f.DeathsPerDay) && f.DeathsPerDay is >= 0 and <= 1, $"{cp}.deaths_per_day", "must be a share from 0 to 1");
+                v.Check(double.IsFinite(f.IntensiveCareShare) && f.IntensiveCareShare is >= 0 and <= 1, $"{cp}.intensive_care.share", "must be a share from 0 to 1");
+                v.Check(f.IntensiveCareDays is >= 0 and <= MaxHorizonDays, $"{cp}.intensive_care.days", $"must be 0 to {MaxHorizonDays}");
+            }
             for (var i = 0; i < c.Uses.Count; i++)
             {
                 var u = c.Uses[i];

@@ -85,21 +85,23 @@ internal static class ScenarioParts
         var lineIndex = new Dictionary<(string Region, SupplyRef Supply), int>(lines.Count);
         for (var i = 0; i < lines.Count; i++) lineIndex[(lines[i].RegionCode, lines[i].Supply)] = i;
 
-        // Each part's transfers are already in (day, line) order: a k-way merge on that key keeps every part's own order.
+        // Each part's transfers are already in (day, line) order: a k-way merge on that key keeps every part's own order
+        // (a heap, as the fair planner merges hundreds of parts; ties: the lower part first, as one run would).
         var keys = parts.Select(p => p.Transfers.Select(t => (long)t.Day * lines.Count + lineIndex[(t.ToRegion, t.For)]).ToArray()).ToArray();
         var next = new int[parts.Count];
         var transfers = new List<Transfer>(parts.Sum(p => p.Transfers.Count));
-        while (true)
+        var heap = new PriorityQueue<int, (long Key, int Part)>();
+        for (var p = 0; p < parts.Count; p++)
+            if (keys[p].Length > 0) heap.Enqueue(p, (keys[p][0], p));
+        while (heap.TryDequeue(out var from, out _))
         {
-            var from = -1;
-            for (var p = 0; p < parts.Count; p++)
-                if (next[p] < keys[p].Length && (from < 0 || keys[p][next[p]] < keys[from][next[from]])) from = p;
-            if (from < 0) break;
             transfers.Add(parts[from].Transfers[next[from]++]);
+            if (next[from] < keys[from].Length) heap.Enqueue(from, (keys[from][next[from]], from));
         }
 
         var ordinary = parts.SelectMany(p => p.Ordinary).OrderBy(o => o.RegionCode, StringComparer.Ordinal).ThenBy(o => o.ItemId, StringComparer.Ordinal)
             .ToList();
-        return new ScenarioResult(scenario.Id, scenario.Start, scenario.HorizonDays, ScenarioEngine.TotalsOf(lines), lines, transfers, ordinary, []);
+        return new ScenarioResult(scenario.Id, scenario.Start, scenario.HorizonDays, ScenarioEngine.TotalsOf(lines), lines, transfers, ordinary, [])
+            { Census = ScenarioDemand.Census(scenario), Planner = parts.Count > 0 ? parts[0].Planner : "greedy" };
     }
 }

@@ -24,8 +24,28 @@ public sealed record TierQuantities(long OwnRegion, long SameHealthcareRegion, l
         a.NationalStockpile + b.NationalStockpile, a.Suppliers + b.Suppliers);
 }
 
-/// <summary>One day of one result line.</summary>
-public sealed record ScenarioDay(int Day, long Demand, long Met, long Shortfall);
+/// <summary>One day of one result line. <see cref="Bound"/>: why a shortfall could not be met (the fair plan says; the greedy engine leaves it None).</summary>
+public sealed record ScenarioDay(int Day, long Demand, long Met, long Shortfall)
+{
+    public ShortfallBound Bound { get; init; }
+}
+
+/// <summary>What kept a line from being met on a day, read from the plan's stock at the end of that day.</summary>
+public enum ShortfallBound
+{
+    /// <summary>No shortfall, or not explained (the greedy engine).</summary>
+    None = 0,
+    /// <summary>No location held any of the line's items when the scenario started.</summary>
+    NoStockAnywhere = 1,
+    /// <summary>Stock left is too far away: its lead time has not passed by that day.</summary>
+    LeadTime = 2,
+    /// <summary>The regions that could give hold only their ordinary-care reserve.</summary>
+    Reserve = 3,
+    /// <summary>Suppliers hold stock but a delivery reduction caps what they release that day.</summary>
+    SupplierCap = 4,
+    /// <summary>All stock that could reach the line went to lines of higher priority, to equal ones in fair shares, or is kept for later days that need it more.</summary>
+    SharedOut = 5,
+}
 
 /// <summary>Casualty demand for one supply in one region over the horizon, and where it was met from.</summary>
 public sealed record ScenarioLine(
@@ -36,6 +56,10 @@ public sealed record ScenarioLine(
 
     /// <summary>Met / demand; 1 when there was no demand.</summary>
     public double CoverageRatio => Demand == 0 ? 1 : (double)Met / Demand;
+
+    /// <summary>The casualty categories whose demand the line sums (T1, T2, ...), and its priority weight (<see cref="ScenarioDemand"/>) on its heaviest day.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+    public double Priority { get; init; }
 }
 
 /// <summary>
@@ -45,7 +69,15 @@ public sealed record ScenarioLine(
 /// </summary>
 public sealed record Transfer(
     int Day, DateOnly Date, int DispatchDay, string FromLocationId, string FromRegion, string ToRegion, string ItemId, long Quantity,
-    SourceTier Tier, SupplyRef For);
+    SourceTier Tier, SupplyRef For)
+{
+    /// <summary>The priority weight of the line it serves on that day (<see cref="ScenarioDemand"/>).</summary>
+    public double Priority { get; init; }
+}
+
+/// <summary>Patients of one category in one region on each day: in hospital, of whom in intensive care, deaths and discharges.</summary>
+public sealed record CensusLine(string RegionCode, string Category, IReadOnlyList<double> Patients, IReadOnlyList<double> IntensiveCare,
+    IReadOnlyList<double> Deaths, IReadOnlyList<double> Discharges);
 
 /// <summary>A region's ordinary consumption of an item over the horizon, the part its own stock met, and its reserve.</summary>
 public sealed record OrdinaryLine(string RegionCode, string ItemId, long Consumption, long Met, long Unmet, long Reserve);
@@ -69,7 +101,13 @@ public sealed record ScenarioResult(
     IReadOnlyList<ScenarioLine> Lines,
     IReadOnlyList<Transfer> Transfers,
     IReadOnlyList<OrdinaryLine> Ordinary,
-    IReadOnlyList<StockDraw> Draws);
+    IReadOnlyList<StockDraw> Draws)
+{
+    /// <summary>The census per region, category and day the demand follows (patient flow).</summary>
+    public IReadOnlyList<CensusLine> Census { get; init; } = [];
+    /// <summary>Which engine made the plan: "greedy" or "fair" (the fair plan per part of the scenario; see docs/scenarios).</summary>
+    public string Planner { get; init; } = "greedy";
+}
 
 /// <param name="RecordDraws">Also list every draw on stock (ordinary use included), in the order made; runs on one thread.</param>
 /// <param name="MaxParallelism">

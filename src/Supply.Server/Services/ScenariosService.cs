@@ -3,18 +3,20 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using Supply.Contracts.V1;
+using Supply.Domain;
 using Supply.Domain.Catalog;
 using Supply.Domain.Scenarios;
 using Supply.Grains.Aggregation;
 using Supply.Grains.Catalog;
 using Supply.Grains.Shortages;
+using Supply.Planning;
 using D = Supply.Domain.Scenarios;
 using SourceTier = Supply.Domain.Scenarios.SourceTier;
 
 namespace Supply.Server.Services;
 
 /// <summary>
-/// Runs scenario files with the domain's engine. A file without stock data of its own runs against the
+/// Runs scenario files with the fair planner (Supply.Planning: the whole horizon by linear programming). A file without stock data of its own runs against the
 /// current stock of every location as the region aggregates hold it (about a second behind the last report),
 /// with the active shortage notices lowering supplier deliveries.
 /// </summary>
@@ -24,6 +26,8 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
     {
         var started = Stopwatch.GetTimestamp();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        if (request.Planner is not ("" or "fair" or "greedy"))
+            throw new DomainValidationException([new Violation("planner", "must be fair (the default) or greedy")]);
         var document = ScenarioFile.Parse(request.Document); // bad files: INVALID_ARGUMENT naming path and line
         TimeSpan stockTime = default, inputTime = default;
         ScenarioInput input;
@@ -50,7 +54,7 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
             inputTime = Stopwatch.GetElapsedTime(started) - stockTime;
         }
         var engineStarted = Stopwatch.GetTimestamp();
-        var result = ScenarioEngine.Run(input);
+        var result = request.Planner == "greedy" ? ScenarioEngine.Run(input) : FairPlanner.Run(input);
         var engineTime = Stopwatch.GetElapsedTime(engineStarted);
         var response = ToContract(result, live: !document.HasData, notices);
         // Where a scenario's time goes, for operators (a nation-wide one is the heaviest request the service takes).
@@ -76,7 +80,17 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
             },
             LiveStock = live,
             ShortageNoticesApplied = notices,
+            Planner = r.Planner,
         };
+        foreach (var c in r.Census)
+        {
+            var census = new Contracts.V1.CensusLine { RegionCode = c.RegionCode, Category = c.Category };
+            census.Patients.AddRange(c.Patients);
+            census.IntensiveCare.AddRange(c.IntensiveCare);
+            census.Deaths.AddRange(c.Deaths);
+            census.Discharges.AddRange(c.Discharges);
+            response.Census.Add(census);
+        }
         response.Lines.AddRange(r.Lines.Select(l =>
         {
             var line = new Contracts.V1.ScenarioLine
@@ -85,6 +99,10 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
                 Demand = l.Demand, MetBy = Tiers(l.MetBy), Shortfall = l.Shortfall, CoverageRatio = l.CoverageRatio,
             };
             if (l.FirstDayShort is { } day) line.FirstDayShort = day;
+            line.Categories.AddRange(l.Categories);
+            line.Priority = l.Priority;
+            foreach (var d in l.Days)
+                if (d.Shortfall > 0) line.Shortfalls.Add(new LineShortfall { Day = d.Day, Quantity = d.Shortfall, Bound = (Contracts.V1.ShortfallBound)(int)d.Bound });
             return line;
         }));
         // Ids go into the tables once and transfers refer to them by position (see Transfer in scenarios.proto).
@@ -110,7 +128,7 @@ public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, I
             response.Transfers.Add(new Contracts.V1.Transfer
             {
                 Day = t.Day, DispatchDay = t.DispatchDay, Quantity = t.Quantity, Source = source, Item = item,
-                Line = lines[(t.ToRegion, t.For)],
+                Line = lines[(t.ToRegion, t.For)], Priority = t.Priority,
                 Tier = t.Tier switch
                 {
                     SourceTier.OwnRegion => Contracts.V1.SourceTier.OwnRegion,

@@ -89,9 +89,10 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         await LoadDemo();
         var example = Directory.GetFiles(Path.Combine(global::Supply.Testing.RepoPaths.Root, "docs", "scenarios", "examples"), "*.yaml").Order().First();
 
-        // The plan between regions, resolved from the result's tables: day, date, from, from region, to region, item, quantity, tier.
+        // The plan between regions, resolved from the result's tables: day, date, from, from region, to region, item, quantity, tier,
+        // the line it serves (supply and categories) and that line's priority.
         var planRow = new System.Text.RegularExpressions.Regex(
-            @"^\s*\d+\s+\d{4}-\d{2}-\d{2}\s+\S+\s+(\d\d)\s+(?!\1)\d\d\s+\S+\s+[\d,\s]+\s+(same-healthcare-region|other-regions|national-stockpile|suppliers)\s*$",
+            @"^\s*\d+\s+\d{4}-\d{2}-\d{2}\s+\S+\s+(\d\d)\s+(?!\1)\d\d\s+\S+\s+[\d,\s]+\s+(same-healthcare-region|other-regions|national-stockpile|suppliers)\s+(item|group)\s+\S+\s+\([^)]*\)\s+[\d.]+\s*$",
             System.Text.RegularExpressions.RegexOptions.Multiline);
         int exit;
         string output, err;

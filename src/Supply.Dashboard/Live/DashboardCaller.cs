@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Supply.Server.Security;
+
+namespace Supply.Dashboard.Live;
+
+/// <summary>The signed-in caller of this circuit, as the access policy knows callers.</summary>
+public sealed class DashboardCaller(AuthenticationStateProvider authentication)
+{
+    private Caller? _caller;
+
+    /// <summary>The caller; an unauthenticated circuit never gets this far (the policy on every endpoint), but gets no rights if it did.</summary>
+    public async Task<Caller> GetAsync()
+    {
+        if (_caller is not null) return _caller;
+        var state = await authentication.GetAuthenticationStateAsync();
+        _caller = Caller.From(state.User) ?? new Caller("anonymous", new HashSet<string>(), new HashSet<string>(), new HashSet<string>());
+        return _caller;
+    }
+}

@@ -16,4 +16,8 @@ public sealed class DashboardCaller(AuthenticationStateProvider authentication)
         _caller = Caller.From(state.User) ?? new Caller("anonymous", new HashSet<string>(), new HashSet<string>(), new HashSet<string>());
         return _caller;
     }
+
+    /// <summary>Whether the caller may read this region's figures and locations (the rule of GetCoverage / ListStaleLocations).</summary>
+    public async Task<bool> CanReadRegionAsync(AccessPolicy policy, string regionCode) =>
+        await policy.CheckReadRegionsAsync(await GetAsync(), [regionCode]) is null;
 }

@@ -11,7 +11,8 @@ public static class SupplyApp
         // appsettings.json ships beside the binary; relative data paths stay relative to the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args, ContentRootPath = AppContext.BaseDirectory,
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
             // Names the static web assets manifest the dashboard is served from, also when a test process hosts the server.
             ApplicationName = typeof(SupplyApp).Assembly.GetName().Name,
         });

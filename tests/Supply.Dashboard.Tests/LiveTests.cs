@@ -49,7 +49,9 @@ public sealed class LiveTests(DashboardFixture fixture)
         {
             var report = new StockReport
             {
-                ReportId = $"live-{Guid.NewGuid():N}", LocationId = location.Id, AsOf = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+                ReportId = $"live-{Guid.NewGuid():N}",
+                LocationId = location.Id,
+                AsOf = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
                 Snapshot = new Snapshot(),
             };
             report.Snapshot.Lines.AddRange(items.Select(i => new SnapshotLine { ItemId = i.Id, OnHand = onHand, AverageDailyConsumption = 10 }));

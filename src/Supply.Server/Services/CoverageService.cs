@@ -43,7 +43,9 @@ public sealed class CoverageService(CoverageQueries queries, AggregateRebuilder 
         var response = new ListStaleLocationsResponse { StaleAfterHours = queries.StaleAfter.TotalHours };
         response.Locations.AddRange(stale.Select(s => new StaleLocation
         {
-            LocationId = s.LocationId, RegionCode = s.RegionCode, LastAsOf = s.LastAsOf is { } t ? Timestamp.FromDateTimeOffset(t) : null,
+            LocationId = s.LocationId,
+            RegionCode = s.RegionCode,
+            LastAsOf = s.LastAsOf is { } t ? Timestamp.FromDateTimeOffset(t) : null,
         }));
         return response;
     }
@@ -55,7 +57,9 @@ public sealed class CoverageService(CoverageQueries queries, AggregateRebuilder 
             context.CancellationToken))
             await responseStream.WriteAsync(new CoverageAlert
             {
-                At = Timestamp.FromDateTimeOffset(alert.At), Kind = alert.Kind, Row = alert.Row is null ? null : ToContract(alert.Row),
+                At = Timestamp.FromDateTimeOffset(alert.At),
+                Kind = alert.Kind,
+                Row = alert.Row is null ? null : ToContract(alert.Row),
                 LocationId = alert.LocationId,
             }, context.CancellationToken);
     }
@@ -83,8 +87,14 @@ public sealed class CoverageService(CoverageQueries queries, AggregateRebuilder 
             D.CoverageLevel.HealthcareRegion => Level.HealthcareRegion,
             _ => Level.Nation,
         },
-        Area = r.Area, Subject = r.Subject == D.CoverageSubject.Item ? "item" : "group", Key = r.Key, Usable = r.Figures.Usable,
-        DailyConsumption = r.Figures.DailyConsumption, DaysOfSupply = r.Figures.DaysOfSupply ?? 0, HasDaysOfSupply = r.Figures.DaysOfSupply.HasValue,
-        StaleShare = r.Figures.StaleShare, Locations = r.Locations,
+        Area = r.Area,
+        Subject = r.Subject == D.CoverageSubject.Item ? "item" : "group",
+        Key = r.Key,
+        Usable = r.Figures.Usable,
+        DailyConsumption = r.Figures.DailyConsumption,
+        DaysOfSupply = r.Figures.DaysOfSupply ?? 0,
+        HasDaysOfSupply = r.Figures.DaysOfSupply.HasValue,
+        StaleShare = r.Figures.StaleShare,
+        Locations = r.Locations,
     };
 }

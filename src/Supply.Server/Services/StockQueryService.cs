@@ -15,8 +15,11 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
         var (location, view) = await queries.LocationStockAsync(request.LocationId, request.ItemId);
         var response = new LocationStock
         {
-            LocationId = location.Id, RegionCode = location.RegionCode, Kind = (Contracts.V1.LocationKind)location.Kind,
-            LastReceivedAt = ContractMapping.ToTimestamp(view.LastReceivedAt), LastAsOf = ContractMapping.ToTimestamp(view.LastAsOf),
+            LocationId = location.Id,
+            RegionCode = location.RegionCode,
+            Kind = (Contracts.V1.LocationKind)location.Kind,
+            LastReceivedAt = ContractMapping.ToTimestamp(view.LastReceivedAt),
+            LastAsOf = ContractMapping.ToTimestamp(view.LastAsOf),
             Version = view.Version,
         };
         response.Lines.AddRange(view.Items.Select(i => i.ToContract()));
@@ -29,13 +32,22 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
         var response = new ItemStock { ItemId = item.Id };
         response.Locations.AddRange(lines.Select(l => new LocationItemStock
         {
-            LocationId = l.Location.Id, RegionCode = l.Location.RegionCode, Kind = (Contracts.V1.LocationKind)l.Location.Kind, Line = l.Line.ToContract(),
+            LocationId = l.Location.Id,
+            RegionCode = l.Location.RegionCode,
+            Kind = (Contracts.V1.LocationKind)l.Location.Kind,
+            Line = l.Line.ToContract(),
         }));
         response.Totals = new Contracts.V1.StockTotals
         {
-            OnHand = totals.OnHand, Reserved = totals.Reserved, Quarantined = totals.Quarantined, Available = totals.Available,
-            AverageDailyConsumption = totals.AverageDailyConsumption, DaysOfSupply = totals.DaysOfSupply ?? 0,
-            HasDaysOfSupply = totals.DaysOfSupply.HasValue, Locations = totals.Locations, LocationsWithDiscrepancy = totals.LocationsWithDiscrepancy,
+            OnHand = totals.OnHand,
+            Reserved = totals.Reserved,
+            Quarantined = totals.Quarantined,
+            Available = totals.Available,
+            AverageDailyConsumption = totals.AverageDailyConsumption,
+            DaysOfSupply = totals.DaysOfSupply ?? 0,
+            HasDaysOfSupply = totals.DaysOfSupply.HasValue,
+            Locations = totals.Locations,
+            LocationsWithDiscrepancy = totals.LocationsWithDiscrepancy,
         };
         return response;
     }
@@ -47,9 +59,13 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
         var response = new ListReportingStatusResponse();
         response.Locations.AddRange(views.Select(v => new ReportingStatus
         {
-            LocationId = v.Location.Id, RegionCode = v.Location.RegionCode, Kind = (Contracts.V1.LocationKind)v.Location.Kind,
-            HasReported = v.Status.ReportsAccepted > 0, LastReceivedAt = ContractMapping.ToTimestamp(v.Status.LastReceivedAt),
-            LastAsOf = ContractMapping.ToTimestamp(v.Status.LastAsOf), ReportsAccepted = v.Status.ReportsAccepted,
+            LocationId = v.Location.Id,
+            RegionCode = v.Location.RegionCode,
+            Kind = (Contracts.V1.LocationKind)v.Location.Kind,
+            HasReported = v.Status.ReportsAccepted > 0,
+            LastReceivedAt = ContractMapping.ToTimestamp(v.Status.LastReceivedAt),
+            LastAsOf = ContractMapping.ToTimestamp(v.Status.LastAsOf),
+            ReportsAccepted = v.Status.ReportsAccepted,
         }));
         return response;
     }

@@ -27,7 +27,9 @@ public sealed class DashboardFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = await chromium, Headless = true, Args = ChromiumArgs,
+            ExecutablePath = await chromium,
+            Headless = true,
+            Args = ChromiumArgs,
         });
     }
 
@@ -36,7 +38,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.DashboardUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = "sv-SE",
+            BaseURL = Server.DashboardUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "sv-SE",
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();

@@ -9,7 +9,13 @@ public static class SupplyApp
     public static WebApplication Create(string[] args)
     {
         // appsettings.json ships beside the binary; relative data paths stay relative to the working directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            // Names the static web assets manifest the dashboard is served from, also when a test process hosts the server.
+            ApplicationName = typeof(SupplyApp).Assembly.GetName().Name,
+        });
         builder.AddSupplyTelemetry();
         builder.AddSupplySilo();
         builder.AddSupplyApplication();
@@ -17,9 +23,11 @@ public static class SupplyApp
         builder.AddSupplyGrpc();
         builder.AddSupplyFeeds();
         builder.AddSupplyDemo();
+        builder.AddSupplyDashboard();
 
         var app = builder.Build();
         app.UseSupplySecurity();
+        app.MapSupplyDashboard();
         app.MapSupplyGrpc();
         if (app.Environment.IsDevelopment())
             app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +

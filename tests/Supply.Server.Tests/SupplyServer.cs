@@ -111,12 +111,18 @@ public sealed class SupplyServer : IAsyncDisposable
         try { Directory.Delete(Path.GetDirectoryName(_dbPath)!, recursive: true); } catch (IOException) { }
     }
 
-    /// <summary>A free port through Supply:Listen, unless the test names its own endpoint (an ASP.NET Core setting wins, and both are refused).</summary>
+    /// <summary>
+    /// A free port through Supply:Listen, unless the test names its own endpoint (an ASP.NET Core setting wins, and both are refused);
+    /// no web dashboard (its own endpoint; tests/Supply.Dashboard.Tests) unless the test names a dashboard setting.
+    /// </summary>
     public static string[] DefaultListen(string[] extraArgs) =>
-        extraArgs.Any(a => a.StartsWith("--urls", StringComparison.Ordinal) || a.StartsWith("--Kestrel:Endpoints", StringComparison.Ordinal)
+    [
+        .. extraArgs.Any(a => a.StartsWith("--urls", StringComparison.Ordinal) || a.StartsWith("--Kestrel:Endpoints", StringComparison.Ordinal)
             || a.StartsWith("--Supply:Listen:Port", StringComparison.Ordinal))
-            ? []
-            : ["--Supply:Listen:Port=0"];
+            ? Array.Empty<string>()
+            : ["--Supply:Listen:Port=0"],
+        .. extraArgs.Any(a => a.StartsWith("--Supply:Dashboard:", StringComparison.Ordinal)) ? Array.Empty<string>() : ["--Supply:Dashboard:Enabled=false"],
+    ];
 
     private static int FreePort()
     {

@@ -1,3 +1,4 @@
+using Supply.Application;
 using Supply.Grains.Catalog;
 using Supply.Server.Coverage;
 using Supply.Server.Services;
@@ -8,7 +9,8 @@ public static class ApplicationExtensions
 {
     /// <summary>
     /// The application services the transports (gRPC, supplier feeds) call: report intake, the per-silo catalog
-    /// copy and the coverage read side.
+    /// copy, the coverage and stock read side
+    /// (<see cref="CoverageQueries"/>, <see cref="StockQueries"/>).
     /// </summary>
     public static IHostApplicationBuilder AddSupplyApplication(this IHostApplicationBuilder builder)
     {
@@ -20,6 +22,9 @@ public static class ApplicationExtensions
         builder.Services.AddSingleton<ICoverageCellSource, AggregateCellSource>();
         builder.Services.AddSingleton<AggregateRebuilder>();
         builder.Services.AddSingleton<NationalCoverageReader>();
+        // The read side both transports call (gRPC services translate; dashboard pages render).
+        builder.Services.AddSingleton<CoverageQueries>();
+        builder.Services.AddSingleton<StockQueries>();
         return builder;
     }
 }

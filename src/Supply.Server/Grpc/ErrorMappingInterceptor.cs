@@ -50,6 +50,10 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
         {
             case RpcException:
                 return null;
+            case Application.NotFoundException missing:
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.NotFound, missing.Message));
+            case Application.AccessDeniedException denied:
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.PermissionDenied, denied.Message));
             case DomainValidationException invalid:
                 return InvalidArgument(invalid.Violations);
             case Google.Protobuf.InvalidProtocolBufferException bad:

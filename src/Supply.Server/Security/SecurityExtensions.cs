@@ -33,8 +33,10 @@ public static class SecurityExtensions
 
         builder.Services.AddSingleton<AccessPolicy>();
         builder.Services.AddAuthentication(Either)
+            // On the dashboard's endpoint the session cookie is the only way in (Supply.Dashboard's DashboardAuth).
             .AddPolicyScheme(Either, "Bearer token, else client certificate", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : CertificateAuthenticationDefaults.AuthenticationScheme)
+                Dashboard.Hosting.DashboardConnection.Is(http) ? Dashboard.Security.DashboardAuth.CookieScheme
+                : http.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : CertificateAuthenticationDefaults.AuthenticationScheme)
             .AddCertificate(o => ConfigureClientCertificates(o, auth.ClientCertificates))
             .AddCertificateCache() // a chain is built once per certificate, not on every call of a stream of calls
             .AddJwtBearer(o =>

@@ -69,6 +69,18 @@ public sealed class AccessPolicy(CatalogCache catalog)
     public ValueTask<string?> CheckAsync(string method, Caller caller, object request) =>
         Rules.TryGetValue(ToDescriptorName(method), out var rule) ? rule(caller, request, this) : new("no access rule covers this method");
 
+    /// <summary>The dashboard's questions, answered by the same rules as the RPCs that read the same data.</summary>
+    public ValueTask<string?> CheckReadRegionsAsync(Caller caller, IReadOnlyCollection<string> regions) => ReadRegions(caller, regions);
+
+    /// <summary>May the caller read this location's stock (the GetLocationStock rule)?</summary>
+    public ValueTask<string?> CheckReadLocationAsync(Caller caller, string locationId) => CanRead(caller, locationId);
+
+    /// <summary>The regions whose figures the caller may read: null means every region (national coordinators).</summary>
+    public static IReadOnlySet<string>? ReadableRegions(Caller caller) =>
+        caller.Is(Roles.NationalCoordinator) ? null
+        : caller.Is(Roles.RegionalReader) || caller.Is(Roles.RegionReporter) ? caller.Regions
+        : new HashSet<string>();
+
     // "/supply.v1.Catalog/RegisterItems" (gRPC path) -> "supply.v1.Catalog.RegisterItems" (descriptor name).
     private static string ToDescriptorName(string method) => method.TrimStart('/').Replace('/', '.');
 

@@ -1,0 +1,75 @@
+using Supply.Application;
+using Supply.Dashboard.Components.Map;
+using Supply.Domain.Catalog;
+using Supply.Domain.Coverage;
+using Supply.Grains.Catalog;
+using Supply.Server.Security;
+
+namespace Supply.Dashboard.Live;
+
+/// <summary>Everything the overview shows, for one caller and one selection.</summary>
+public sealed record OverviewModel(
+    DateTimeOffset At,
+    IReadOnlyDictionary<string, RegionFigure> Regions,
+    int UnderThreshold,
+    ReportingSummary Reporting,
+    IReadOnlyList<string> MatrixGroups,
+    IReadOnlyList<string> MatrixRegions,
+    IReadOnlyDictionary<(string Group, string Region), CoverageRow> Matrix);
+
+/// <summary>
+/// The overview's reads: a few <see cref="CoverageQueries"/> calls at region and nation level, answered from the national
+/// aggregate (cached while its version is unchanged), never a fan-out to locations. Scoped by the access policy: a
+/// regional caller's queries name only its regions.
+/// </summary>
+public sealed class OverviewLoader(CoverageQueries coverage, CatalogCache catalog, AccessPolicy policy)
+{
+    /// <summary>"all", "cat:Medicine", "grp:KEY" or "item:ID".</summary>
+    public async Task<OverviewModel?> LoadAsync(Caller caller, string selection, double thresholdDays, CancellationToken cancellationToken)
+    {
+        var readable = AccessPolicy.ReadableRegions(caller);
+        if (readable is { Count: 0 }) return null; // no region to read: ask for nothing (an empty list would mean all)
+        IReadOnlyCollection<string> regions = readable is null ? [] : readable.ToList();
+        if (await policy.CheckReadRegionsAsync(caller, regions) is { } refused) throw new AccessDeniedException(refused);
+
+        var byGroup = await coverage.RowsAsync(new CoverageQuery(CoverageLevel.Region, ByGroup: true, RegionCodes: regions), cancellationToken);
+        var selected = selection == "all" ? byGroup.Rows : (await coverage.RowsAsync(Query(selection, regions), cancellationToken)).Rows;
+        var figures = selected.GroupBy(r => r.Area).ToDictionary(g => g.Key, g => Worst(g.ToList()));
+
+        var under = readable is null
+            ? (await coverage.RowsAsync(new CoverageQuery(CoverageLevel.Nation, ByGroup: true), cancellationToken)).Rows.Count(r => r.Figures.DaysOfSupply < thresholdDays)
+            : byGroup.Rows.Count(r => r.Figures.DaysOfSupply < thresholdDays);
+        var reporting = await coverage.ReportingSummaryAsync(regions, cancellationToken);
+
+        var book = await catalog.GetAsync();
+        var critical = book.Items.Values.Where(i => i.Criticality == Criticality.LifeSaving)
+            .Select(i => i.SubstitutionGroup.Length > 0 ? i.SubstitutionGroup : i.Id).Distinct().Order(StringComparer.Ordinal).ToList();
+        var matrix = byGroup.Rows.Where(r => critical.Contains(r.Key)).ToDictionary(r => (r.Key, r.Area));
+        var matrixRegions = Regions.All.Select(r => r.Code).Where(c => readable is null || readable.Contains(c)).Order(StringComparer.Ordinal).ToList();
+        return new OverviewModel(byGroup.At, figures, under, reporting, critical, matrixRegions, matrix);
+    }
+
+    /// <summary>The choices of the selector: categories, substitution groups and items of the catalog.</summary>
+    public async Task<(IReadOnlyList<string> Groups, IReadOnlyList<Item> Items)> ChoicesAsync()
+    {
+        var book = await catalog.GetAsync();
+        var groups = book.Items.Values.Where(i => i.SubstitutionGroup.Length > 0).Select(i => i.SubstitutionGroup).Distinct().Order(StringComparer.Ordinal).ToList();
+        return (groups, book.Items.Values.OrderBy(i => i.Name, StringComparer.CurrentCulture).ToList());
+    }
+
+    private static CoverageQuery Query(string selection, IReadOnlyCollection<string> regions) => selection.Split(':', 2) switch
+    {
+        ["cat", var category] when Enum.TryParse<ItemCategory>(category, out var c) =>
+            new CoverageQuery(CoverageLevel.Region, ByGroup: true, Category: c, RegionCodes: regions),
+        ["grp", var group] => new CoverageQuery(CoverageLevel.Region, ByGroup: true, Group: group, RegionCodes: regions),
+        ["item", var item] => new CoverageQuery(CoverageLevel.Region, ByGroup: false, ItemId: item, RegionCodes: regions),
+        _ => new CoverageQuery(CoverageLevel.Region, ByGroup: true, RegionCodes: regions),
+    };
+
+    /// <summary>A region's figure for several rows (a category, or all): the row with the fewest days; stale if any row is.</summary>
+    private static RegionFigure Worst(IReadOnlyList<CoverageRow> rows)
+    {
+        var worst = rows.Where(r => r.Figures.DaysOfSupply.HasValue).MinBy(r => r.Figures.DaysOfSupply) ?? rows[0];
+        return new RegionFigure(worst.Figures.DaysOfSupply, rows.Any(r => r.Figures.StaleShare > 0), worst.Key);
+    }
+}

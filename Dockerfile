@@ -15,6 +15,8 @@ COPY src/Supply.Contracts/Supply.Contracts.csproj src/Supply.Contracts/
 COPY src/Supply.DevTokens/Supply.DevTokens.csproj src/Supply.DevTokens/
 COPY src/Supply.Demo/Supply.Demo.csproj src/Supply.Demo/
 COPY src/Supply.Grains/Supply.Grains.csproj src/Supply.Grains/
+COPY src/Supply.Application/Supply.Application.csproj src/Supply.Application/
+COPY src/Supply.Dashboard/Supply.Dashboard.csproj src/Supply.Dashboard/
 COPY src/Supply.Storage/Supply.Storage.csproj src/Supply.Storage/
 COPY src/Supply.Feeds/Supply.Feeds.csproj src/Supply.Feeds/
 COPY src/Supply.Server/Supply.Server.csproj src/Supply.Server/

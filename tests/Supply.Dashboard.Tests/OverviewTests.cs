@@ -41,7 +41,8 @@ public sealed class OverviewTests(DashboardFixture fixture)
         var page = await fixture.NewPageAsync();
         await page.SignInAsync();
         await page.Locator("[data-testid=region-map] a[data-region='12']").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/region/12", StringComparison.Ordinal));
+        // Commit, not load: Blazor may navigate in the page (dash2's drill-down pages) without a new document.
+        await page.WaitForURLAsync(url => url.EndsWith("/region/12", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class OverviewTests(DashboardFixture fixture)
         var tile = page.Locator("[data-testid=region-map] a[data-region='25']");
         await tile.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.EndsWith("/region/25", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith("/region/25", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
     }
 
     /// <summary>Screenshots for docs/dashboard.md: written into SUPPLY_SCREENSHOTS_DIR when set (docs/images), else the test output.</summary>

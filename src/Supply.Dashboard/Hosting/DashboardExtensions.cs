@@ -65,6 +65,7 @@ public static class DashboardExtensions
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true });
             return Results.LocalRedirect(DashboardAuth.IsLocal(returnUrl) ? returnUrl! : "/");
         });
+        group.MapGet("/export/overview.csv", OverviewExport.CsvAsync).RequireAuthorization(DashboardAuth.Policy);
         group.MapGet(DashboardAuth.OidcSignInPath, (string? returnUrl) => DashboardAuth.Challenge(returnUrl));
         group.MapPost("/auth/signout", async (HttpContext http) =>
         {

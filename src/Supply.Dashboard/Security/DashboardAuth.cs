@@ -57,6 +57,10 @@ public static class DashboardAuth
                 o.MapInboundClaims = false; // keep "role", "region", "supplier" as the gRPC tokens name them
                 o.GetClaimsFromUserInfoEndpoint = false; // the id_token carries them
                 o.CallbackPath = "/auth/signin-oidc";
+                // The code comes back on a top-level GET, so the correlation and nonce cookies can be SameSite=Lax (None needs https).
+                o.ResponseMode = OpenIdConnectResponseMode.Query;
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.NonceCookie.SameSite = SameSiteMode.Lax;
                 o.SignedOutCallbackPath = "/auth/signout-oidc";
                 o.Scope.Clear();
                 foreach (var scope in options.Oidc.Scopes) o.Scope.Add(scope);

@@ -19,6 +19,7 @@ public sealed class ScenarioPageTests(DashboardFixture fixture)
         await page.GetByTestId("run").ClickAsync();
         await Expect(page.GetByTestId("scenario-result")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.GetByTestId("day-chart")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("flow-map").Locator("rect")).ToHaveCountAsync(21); // the regions the plan's flows run between
         await Expect(page.GetByTestId("scenario-lines").Locator("tbody tr td[data-col=region]").First).ToHaveTextAsync("01");
 
         var plan = page.GetByTestId("scenario-plan");

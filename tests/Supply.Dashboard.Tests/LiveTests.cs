@@ -31,6 +31,10 @@ public sealed class LiveTests(DashboardFixture fixture)
         await Expect(alerts.Locator($"[data-testid=alert-table] tbody tr:has([data-kind={kind}])").Filter(new() { HasText = $"{region} Region Jämtland" }).First)
             .ToBeVisibleAsync();
         await Expect(overview.GetByTestId("alert-count")).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0\b"));
+        // Pushed rows keep the reader's formats (sv-SE: "2026-12-07 09:30").
+        await Expect(alerts.Locator("[data-testid=alert-table] tbody tr td").First)
+            .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s*$"));
+        await OverviewTests.SaveScreenshotAsync(alerts, "alerts.png", fullPage: false);
     }
 
     /// <summary>A snapshot of every catalog item at every location of <paramref name="region"/>, now.</summary>

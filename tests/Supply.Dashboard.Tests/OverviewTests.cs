@@ -42,7 +42,7 @@ public sealed class OverviewTests(DashboardFixture fixture)
         await page.SignInAsync();
         await page.Locator("[data-testid=region-map] a[data-region='12']").ClickAsync();
         // Commit, not load: Blazor may navigate in the page (dash2's drill-down pages) without a new document.
-        await page.WaitForURLAsync(url => url.EndsWith("/region/12", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/region/12", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
     }
 
     [Fact]
@@ -53,15 +53,15 @@ public sealed class OverviewTests(DashboardFixture fixture)
         var tile = page.Locator("[data-testid=region-map] a[data-region='25']");
         await tile.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.EndsWith("/region/25", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/region/25", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
     }
 
     /// <summary>Screenshots for docs/dashboard.md: written into SUPPLY_SCREENSHOTS_DIR when set (docs/images), else the test output.</summary>
-    internal static async Task SaveScreenshotAsync(IPage page, string name)
+    internal static async Task SaveScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var directory = Environment.GetEnvironmentVariable("SUPPLY_SCREENSHOTS_DIR") is { Length: > 0 } dir ? dir
             : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name), FullPage = fullPage });
     }
 }

@@ -16,6 +16,9 @@ namespace Supply.Dashboard.Hosting;
 /// <summary>Registers and maps the dashboard; Supply.Server decides where it listens (Hosting/DashboardEndpoint.cs there).</summary>
 public static class DashboardExtensions
 {
+    private const string NotFoundPage = "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>Supply – 404</title></head><body>" +
+        "<h1>Sidan finns inte <span lang=\"en\">(page not found)</span></h1><p><a href=\"/\">Lägesbild / Overview</a></p></body></html>";
+
     public static IServiceCollection AddSupplyDashboard(this IServiceCollection services, IConfiguration configuration, bool development)
     {
         var options = configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
@@ -42,9 +45,13 @@ public static class DashboardExtensions
         app.Use((http, next) =>
         {
             var isDashboardEndpoint = http.GetEndpoint()?.Metadata.GetMetadata<DashboardEndpointMetadata>() is not null;
-            if (isDashboardEndpoint == DashboardConnection.Is(http)) return next(http);
+            var onDashboard = DashboardConnection.Is(http);
+            if (isDashboardEndpoint == onDashboard) return next(http);
             http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
+            // A browser shows its own error page for an empty 404; say what happened and where to go instead.
+            return onDashboard && HttpMethods.IsGet(http.Request.Method)
+                ? http.Response.WriteAsync(NotFoundPage, http.RequestAborted)
+                : Task.CompletedTask;
         });
         app.UseWhen(DashboardConnection.Is, branch => branch.UseRequestLocalization(DashboardCultures.LocalizationOptions()));
         app.UseAuthorization();

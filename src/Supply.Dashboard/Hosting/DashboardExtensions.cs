@@ -9,6 +9,7 @@ using MudBlazor.Services;
 using Supply.Dashboard.Components;
 using Supply.Dashboard.Live;
 using Supply.Dashboard.Security;
+using Supply.Dashboard.Tables;
 
 namespace Supply.Dashboard.Hosting;
 
@@ -27,6 +28,7 @@ public static class DashboardExtensions
         services.AddLocalization();
         services.AddCascadingAuthenticationState();
         services.AddScoped<DashboardCaller>();
+        services.AddDashboardTables(); // drill-down, shortfall, reporting, scenario tables and their exports
         services.AddSingleton<OverviewLoader>();
         services.AddSingleton<AlertFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertFeed>());
@@ -82,6 +84,7 @@ public static class DashboardExtensions
             group.MapGet(DashboardAuth.DevSignInPath, DevSignIn.Page);
             group.MapPost("/auth/dev-sign-in", DevSignIn.SignInAsync);
         }
+        group.MapDashboardExports();
         return app;
     }
 }

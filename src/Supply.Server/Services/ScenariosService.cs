@@ -3,13 +3,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using Supply.Contracts.V1;
+using Supply.Application;
 using Supply.Domain;
-using Supply.Domain.Catalog;
 using Supply.Domain.Scenarios;
-using Supply.Grains.Aggregation;
-using Supply.Grains.Catalog;
-using Supply.Grains.Shortages;
-using Supply.Planning;
 using D = Supply.Domain.Scenarios;
 using SourceTier = Supply.Domain.Scenarios.SourceTier;
 
@@ -20,43 +16,21 @@ namespace Supply.Server.Services;
 /// current stock of every location as the region aggregates hold it (about a second behind the last report),
 /// with the active shortage notices lowering supplier deliveries.
 /// </summary>
-public sealed class ScenariosService(IGrainFactory grains, CatalogCache cache, ILogger<ScenariosService> logger) : Scenarios.ScenariosBase
+public sealed class ScenariosService(ScenarioRuns runs, ILogger<ScenariosService> logger) : Scenarios.ScenariosBase
 {
     public override async Task<Contracts.V1.ScenarioResult> RunScenario(RunScenarioRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
-        if (request.Planner is not ("" or "fair" or "greedy"))
+        if (!ScenarioRuns.IsPlanner(request.Planner))
             throw new DomainValidationException([new Violation("planner", "must be fair (the default) or greedy")]);
         var document = ScenarioFile.Parse(request.Document); // bad files: INVALID_ARGUMENT naming path and line
-        TimeSpan stockTime = default, inputTime = default;
-        ScenarioInput input;
-        var notices = 0;
-        if (document.HasData)
-        {
-            input = document.ToInput();
-        }
-        else
-        {
-            var book = await cache.GetAsync();
-            // One call per region aggregate (21), never one per location: each answers its locations' usable stock
-            // on the start date, for the items this scenario can touch only.
-            var query = new ScenarioStockQuery(document.Scenario.Start, ScenarioInput.ItemsNeeded(document.Scenario, book.Items.Values)).AsImmutable();
-            var stock = await Task.WhenAll(Regions.All.Select(r => grains.GetGrain<IRegionAggregateGrain>(r.Code).GetScenarioStock(query)));
-            stockTime = Stopwatch.GetElapsedTime(started);
-            var horizonEnd = document.Scenario.Start.AddDays(document.Scenario.HorizonDays);
-            var reductions = (await grains.GetGrain<IShortageNoticesGrain>(ShortageNoticesService.GrainKey).List()).Value
-                .Where(n => n.From < horizonEnd && n.To >= document.Scenario.Start)
-                .Select(n => n.ToReduction()).ToList();
-            notices = reductions.Count;
-            input = ScenarioInput.FromTables(document.Scenario, book.Locations.Values, book.Items.Values, stock.Select(s => s.Value).ToList(),
-                document.Reductions.Concat(reductions));
-            inputTime = Stopwatch.GetElapsedTime(started) - stockTime;
-        }
+        // The same input path as the dashboard's scenario page (Supply.Application).
+        var (input, live, notices, stockTime, inputTime) = await runs.InputAsync(document);
         var engineStarted = Stopwatch.GetTimestamp();
-        var result = request.Planner == "greedy" ? ScenarioEngine.Run(input) : FairPlanner.Run(input);
+        var result = ScenarioRuns.Plan(input, request.Planner);
         var engineTime = Stopwatch.GetElapsedTime(engineStarted);
-        var response = ToContract(result, live: !document.HasData, notices);
+        var response = ToContract(result, live, notices);
         // Where a scenario's time goes, for operators (a nation-wide one is the heaviest request the service takes).
         logger.LogInformation("Scenario {ScenarioId}: {Lines} lines, {Transfers} transfers in {TotalMs:F0} ms (stock from the regions {StockMs:F0} ms, " +
             "input {InputMs:F0} ms, engine {EngineMs:F0} ms, response {ResponseMs:F0} ms; garbage collections meanwhile: gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2}, paused {PausedMs:F0} ms)",

@@ -21,6 +21,8 @@ public sealed class ScenarioPageTests(DashboardFixture fixture)
         await Expect(page.GetByTestId("day-chart")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("flow-map").Locator("rect")).ToHaveCountAsync(21); // the regions the plan's flows run between
         await Expect(page.GetByTestId("scenario-lines").Locator("tbody tr td[data-col=region]").First).ToHaveTextAsync("01");
+        // Each line says which casualty categories it serves and its priority (the fair plan's weight).
+        await Expect(page.GetByTestId("scenario-lines").Locator("tbody tr td[data-col=categories]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\S"));
 
         var plan = page.GetByTestId("scenario-plan");
         var count = int.Parse((await plan.GetByTestId("scenario-plan-count").TextContentAsync())!.Split(' ')[0], NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("sv-SE"));
@@ -31,7 +33,9 @@ public sealed class ScenarioPageTests(DashboardFixture fixture)
         Assert.Equal(count, rows.Count);
         var to = Array.IndexOf(header, "Till region");
         var quantity = Array.IndexOf(header, "Antal");
-        Assert.True(to >= 0 && quantity >= 0, string.Join(";", header));
+        var priority = Array.IndexOf(header, "Prioritet");
+        Assert.True(to >= 0 && quantity >= 0 && priority >= 0, string.Join(";", header));
+        Assert.All(rows, r => Assert.True(double.Parse(r[priority], CultureInfo.GetCultureInfo("sv-SE")) > 0, "every transfer carries the priority of the line it serves"));
         Assert.All(rows, r => Assert.Equal("01", r[to])); // every casualty of this scenario is in Stockholm
         Assert.All(rows, r => Assert.True(long.Parse(r[quantity], CultureInfo.InvariantCulture) > 0));
 

@@ -25,6 +25,7 @@ public sealed class ScenarioTables(ScenarioResultStore store, IStringLocalizer<P
             new("other-regions", T["TierOtherRegions"], CellKind.Integer), new("stockpile", T["TierNationalStockpile"], CellKind.Integer),
             new("suppliers", T["TierSuppliers"], CellKind.Integer), new("shortfall", T["Shortfall"], CellKind.Integer),
             new("first-day-short", T["FirstDayShort"], CellKind.Integer), new("coverage", T["Met"], CellKind.Percent),
+            new("categories", T["Categories"]), new("priority", T["Priority"], CellKind.Number), new("bound", T["ShortBecause"]),
         ];
         return new TableData("scenario-lines", columns, result.Lines
             .OrderByDescending(l => l.Shortfall).ThenBy(l => l.RegionCode, StringComparer.Ordinal).ThenBy(l => l.Supply.Id, StringComparer.Ordinal)
@@ -32,6 +33,7 @@ public sealed class ScenarioTables(ScenarioResultStore store, IStringLocalizer<P
             [
                 l.RegionCode, RegionName(l.RegionCode), l.Supply.Id, l.Demand, l.MetBy.OwnRegion, l.MetBy.SameHealthcareRegion, l.MetBy.OtherRegions,
                 l.MetBy.NationalStockpile, l.MetBy.Suppliers, l.Shortfall, l.FirstDayShort is { } d ? (long)d : null, l.CoverageRatio,
+                string.Join(", ", l.Categories), l.Priority, Bounds(l),
             ]).ToList());
     }
 
@@ -42,10 +44,12 @@ public sealed class ScenarioTables(ScenarioResultStore store, IStringLocalizer<P
             new("day", T["Day"], CellKind.Integer), new("date", T["Date"], CellKind.Date), new("dispatch-day", T["DispatchDay"], CellKind.Integer),
             new("from-location", T["FromLocation"]), new("from-region", T["FromRegion"]), new("to-region", T["ToRegion"]),
             new("item", T["Item"]), new("quantity", T["Quantity"], CellKind.Integer), new("tier", T["Tier"]), new("for", T["Supply"]),
+            new("priority", T["Priority"], CellKind.Number),
         ];
         return new TableData("scenario-plan", columns, result.Transfers.Select(t => (object?[])
         [
             (long)t.Day, t.Date, (long)t.DispatchDay, t.FromLocationId, t.FromRegion, t.ToRegion, t.ItemId, t.Quantity, T[$"Tier{t.Tier}"].Value, t.For.Id,
+            t.Priority,
         ]).ToList());
     }
 
@@ -61,6 +65,11 @@ public sealed class ScenarioTables(ScenarioResultStore store, IStringLocalizer<P
             .Select(g => (object?[])[(long)g.Key, result.Start.AddDays(g.Key), g.Sum(d => d.Demand), g.Sum(d => d.Met), g.Sum(d => d.Shortfall)]).ToList();
         return new TableData("scenario-days", columns, days);
     }
+
+    /// <summary>What kept a line short, day by day as the fair plan explains it: "d2: reserve; d3: lead time" (empty when nothing was short).</summary>
+    private string Bounds(ScenarioLine line) => string.Join("; ", line.Days
+        .Where(d => d.Shortfall > 0 && d.Bound != ShortfallBound.None)
+        .Select(d => $"d{d.Day}: {T[$"Bound{d.Bound}"].Value}"));
 
     private StoredScenario Find(TableRequest request, Caller caller)
     {

@@ -45,6 +45,22 @@ public sealed class ScenarioPageTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task A_scenario_with_patient_flow_shows_its_census_beside_the_supplies()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync(returnUrl: "/scenarios");
+        await page.GetByTestId("example").SelectOptionAsync("train-crash-waves.yaml");
+        await page.GetByTestId("run").ClickAsync();
+        await Expect(page.GetByTestId("scenario-result")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var census = page.GetByTestId("scenario-census");
+        await Expect(census).ToBeVisibleAsync();
+        var rows = await census.Locator("tbody tr").CountAsync();
+        Assert.True(rows > 0, "the census has a row per region, category and day");
+        var patients = await census.Locator("tbody tr td[data-col=patients]").AllTextContentsAsync();
+        Assert.Contains(patients, p => double.Parse(p.Replace('\u00a0', ' ').Replace(" ", ""), CultureInfo.GetCultureInfo("sv-SE")) > 0);
+    }
+
+    [Fact]
     public async Task A_regional_reader_may_not_run_scenarios()
     {
         var page = await fixture.NewPageAsync();

@@ -7,7 +7,7 @@ namespace Supply.Dashboard.Tables;
 public sealed class DashboardTables(CoverageTables coverage, LocationTables locations, ScenarioTables scenarios)
 {
     public static readonly string[] Names =
-        ["coverage", "shortfalls", "lines", "lots", "locations", "not-reporting", "reporting-by-region", "scenario-lines", "scenario-plan", "scenario-days"];
+        ["coverage", "shortfalls", "lines", "lots", "locations", "not-reporting", "reporting-by-region", "scenario-lines", "scenario-plan", "scenario-days", "scenario-census"];
 
     /// <summary>The table, filtered and sorted as the request says (filter, sort, desc). Throws <see cref="AccessDeniedException"/> on refusal.</summary>
     public async Task<TableData> BuildAsync(TableRequest request, Caller caller, CancellationToken cancellationToken)
@@ -24,6 +24,7 @@ public sealed class DashboardTables(CoverageTables coverage, LocationTables loca
             "scenario-lines" => await scenarios.LinesAsync(request, caller),
             "scenario-plan" => await scenarios.PlanAsync(request, caller),
             "scenario-days" => await scenarios.DaysAsync(request, caller),
+            "scenario-census" => await scenarios.CensusAsync(request, caller),
             _ => throw new NotFoundException($"no table '{request.Table}'"),
         };
         return table.Filtered(request.Get("filter")).Sorted(request.Get("sort"), request.Get("desc") == "true");

@@ -16,6 +16,8 @@ public sealed class ScenarioTables(ScenarioResultStore store, IStringLocalizer<P
 
     public Task<TableData> DaysAsync(TableRequest request, Caller caller) => Task.FromResult(Days(Find(request, caller).Result));
 
+    public Task<TableData> CensusAsync(TableRequest request, Caller caller) => Task.FromResult(Census(Find(request, caller).Result));
+
     public TableData Lines(ScenarioResult result)
     {
         TableColumn[] columns =
@@ -70,6 +72,22 @@ public sealed class ScenarioTables(ScenarioResultStore store, IStringLocalizer<P
     private string Bounds(ScenarioLine line) => string.Join("; ", line.Days
         .Where(d => d.Shortfall > 0 && d.Bound != ShortfallBound.None)
         .Select(d => $"d{d.Day}: {T[$"Bound{d.Bound}"].Value}"));
+
+    /// <summary>Patients per region, category and day that the demand follows (patient flow), one row a day.</summary>
+    public TableData Census(ScenarioResult result)
+    {
+        TableColumn[] columns =
+        [
+            new("region", T["LevelRegion"]), new("category", T["Category"]), new("day", T["Day"], CellKind.Integer), new("date", T["Date"], CellKind.Date),
+            new("patients", T["Patients"], CellKind.Number), new("intensive-care", T["IntensiveCare"], CellKind.Number),
+            new("deaths", T["Deaths"], CellKind.Number), new("discharges", T["Discharges"], CellKind.Number),
+        ];
+        return new TableData("scenario-census", columns, result.Census
+            .SelectMany(c => c.Patients.Select((patients, day) => (object?[])
+            [
+                c.RegionCode, c.Category, (long)day, result.Start.AddDays(day), patients, c.IntensiveCare[day], c.Deaths[day], c.Discharges[day],
+            ])).ToList());
+    }
 
     private StoredScenario Find(TableRequest request, Caller caller)
     {

@@ -4,11 +4,14 @@ using Microsoft.Playwright;
 using Supply.Contracts.V1;
 using Supply.Dashboard.Tests.Fixtures;
 
-// dotnet run -c Release --project benchmarks/Supply.DashboardBench [-- LOADS]
-// Demo scale only (157 locations x 76 items): the 2,000 x 2,000 national load is not wired in here yet.
-var loads = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 50;
+// dotnet run -c Release --project benchmarks/Supply.DashboardBench [-- [--national] [LOADS]]
+// Demo scale by default (157 locations x 76 items). --national adds 2,000 locations x 2,000 items (4 M stock lines),
+// registered and reported the way Supply.CoverageBench loads them (Supply.LoadTest's Workload and LoadRunner).
+var national = args.Contains("--national");
+var loads = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 50;
 var chromium = await ChromiumLocator.EnsureAsync();
 await using var server = await DashboardServer.StartAsync("--Supply:Dashboard:RefreshInterval=00:00:00.250");
+if (national) await NationalLoad.RunAsync(server);
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = DashboardFixture.ChromiumArgs });
 var context = await browser.NewContextAsync(new() { BaseURL = server.DashboardUrl, ViewportSize = new() { Width = 1280, Height = 800 } });

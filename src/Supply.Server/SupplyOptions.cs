@@ -25,6 +25,13 @@ public sealed class SupplyOptions
         public CertificateOptions? Certificate { get; set; }
         /// <summary>Serve plaintext h2c outside Development, for TLS terminated in front of the pod (a service mesh). Deliberate.</summary>
         public bool AllowPlaintext { get; set; }
+        /// <summary>
+        /// HTTP/2 connection-level receive window in bytes. Unset: every stream's window times the streams one connection
+        /// may carry, so streams that stop reading (back-pressure) can never starve the others (docs/connections.md).
+        /// </summary>
+        public int? Http2ConnectionWindowBytes { get; set; }
+        /// <summary>Seconds between HTTP/2 keep-alive pings on a connection with nothing to read; 0 turns them off.</summary>
+        public int KeepAlivePingSeconds { get; set; } = 30;
     }
 
     public sealed class CertificateOptions

@@ -19,7 +19,19 @@ public sealed class SupplyConnection : IDisposable
         Server = server;
         Settings = settings;
         // Cancellation surfaces as OperationCanceledException, so the pipeline's time-out can recognise its own.
-        var options = new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true };
+        var options = new GrpcChannelOptions
+        {
+            ThrowOperationCanceledOnCancellation = true,
+            // As the gRPC docs advise for long-lived channels: pings find a dead connection, and a full connection opens another.
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            },
+        };
         if (token is { Length: > 0 })
         {
             var bearer = CallCredentials.FromInterceptor((_, metadata) =>

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Supply.Server.Grpc;
+using Supply.Server.Hosting;
 using Supply.Server.Security;
 using Supply.Server.Services;
 
@@ -13,6 +15,11 @@ public static class GrpcExtensions
         var options = builder.GetSupplyOptions();
         var endpoints = builder.GetListenEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel => endpoints.Apply(kestrel, builder.Configuration, options));
+        // Kestrel's own limit names (Kestrel:Limits:KeepAliveTimeout, Kestrel:Limits:Http2:MaxStreamsPerConnection, ...), which
+        // ASP.NET Core does not read from configuration by itself.
+        builder.WebHost.ConfigureKestrel(kestrel => builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
+        // After every other Kestrel setting, so the connection window covers the stream limits actually in force.
+        builder.Services.PostConfigure<KestrelServerOptions>(kestrel => Http2ConnectionLimits.Apply(kestrel, options.Listen));
 
         builder.Services.AddGrpc(o =>
         {

@@ -14,7 +14,11 @@ namespace Supply.ConnectionSoak;
 /// </summary>
 public sealed class Soak(string url, Auth auth)
 {
+    /// <summary>The server's message limit in this soak; one report per refused stream is larger.</summary>
+    public const int MaxMessageBytes = 64 * 1024;
     public static readonly TimeSpan ProbeDeadline = TimeSpan.FromSeconds(5);
+    /// <summary>Deadline of each report stream a cycle completes or has refused.</summary>
+    public static readonly TimeSpan StepDeadline = TimeSpan.FromSeconds(15);
     private const string Location = "soak-01-hospital";
     private const string Item = "npl:20090901100113";
     private DateTimeOffset _asOf = DateTimeOffset.UtcNow.AddDays(-5);
@@ -65,6 +69,11 @@ public sealed class Soak(string url, Auth auth)
                 if (busy.Count > 2) { var (call, stop) = busy.Dequeue(); await stop.CancelAsync(); call.Dispose(); }
                 await Task.Delay(TimeSpan.FromSeconds(3)); // idle past the server's 2 s keep-alive timeout
             }
+            catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
+            {
+                stalled++;
+                Console.WriteLine($"  cycle {cycles}: a stream call got no answer before its deadline");
+            }
             catch (RpcException e)
             {
                 failures++;
@@ -96,7 +105,7 @@ public sealed class Soak(string url, Auth auth)
 
     private async Task<int> CompletedStream(StockReporting.StockReportingClient reporting)
     {
-        using var call = reporting.StreamReports(auth.Reporter, DateTime.UtcNow.AddSeconds(30));
+        using var call = reporting.StreamReports(auth.Reporter, DateTime.UtcNow + StepDeadline);
         for (var i = 0; i < 20; i++) await call.RequestStream.WriteAsync(NextReport());
         await call.RequestStream.CompleteAsync();
         var acks = 0;
@@ -114,26 +123,47 @@ public sealed class Soak(string url, Auth auth)
 
     private async Task RefusedStream(StockReporting.StockReportingClient reporting)
     {
-        using var call = reporting.StreamReports(auth.Reporter, DateTime.UtcNow.AddSeconds(30));
+        using var call = reporting.StreamReports(auth.Reporter, DateTime.UtcNow + StepDeadline);
         try
         {
-            for (var i = 0; i < 100; i++) await call.RequestStream.WriteAsync(NextReport()); // the server allows 50 per stream
+            for (var i = 0; i < 5; i++) await call.RequestStream.WriteAsync(NextReport());
+            await call.RequestStream.WriteAsync(Oversized()); // over the server's message limit: the stream is refused
+            for (var i = 0; i < 20; i++) await call.RequestStream.WriteAsync(NextReport());
             while (await call.ResponseStream.MoveNext()) { }
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.ResourceExhausted or StatusCode.Cancelled) { }
         catch (InvalidOperationException) { } // writing after the server ended the call
     }
 
+    private StockReport Oversized()
+    {
+        var report = NextReport();
+        var line = report.Snapshot.Lines[0];
+        for (var i = 0; i < 4_000; i++) report.Snapshot.Lines.Add(line.Clone());
+        return report;
+    }
+
     private async Task<(AsyncDuplexStreamingCall<StockReport, ReportAck>, CancellationTokenSource)> BusyStream(StockReporting.StockReportingClient reporting)
     {
         var stop = new CancellationTokenSource();
         var call = reporting.StreamReports(auth.Reporter, cancellationToken: stop.Token);
-        // Writes until flow control holds it (or 2 s), then leaves it open.
+        // Writes until flow control holds it (nothing written for a second; at most 20 s), then leaves it open.
+        var written = 0;
         var writing = Task.Run(async () =>
         {
-            for (var i = 0; i < 20_000 && !stop.IsCancellationRequested; i++) await call.RequestStream.WriteAsync(NextReport(), stop.Token);
+            for (var i = 0; i < 20_000 && !stop.IsCancellationRequested; i++)
+            {
+                await call.RequestStream.WriteAsync(NextReport(), stop.Token);
+                Interlocked.Increment(ref written);
+            }
         });
-        await Task.WhenAny(writing, Task.Delay(TimeSpan.FromSeconds(2)));
+        var clock = Stopwatch.StartNew();
+        var last = -1;
+        while (!writing.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(20) && Volatile.Read(ref written) != last)
+        {
+            last = Volatile.Read(ref written);
+            await Task.WhenAny(writing, Task.Delay(TimeSpan.FromSeconds(1)));
+        }
         return (call, stop);
     }
 

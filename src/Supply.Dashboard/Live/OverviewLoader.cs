@@ -66,12 +66,20 @@ public sealed class OverviewLoader(CoverageQueries coverage, CatalogCache catalo
     }
 
     /// <summary>The choices of the selector: categories, substitution groups and items of the catalog.</summary>
+    /// <remarks>Sorted once per catalog version and culture (thousands of items at national scale), not per page load.</remarks>
     public async Task<(IReadOnlyList<string> Groups, IReadOnlyList<Item> Items)> ChoicesAsync()
     {
         var book = await catalog.GetAsync();
+        var culture = CultureInfo.CurrentCulture;
+        if (_choices is { } last && last.Version == book.Version && last.Culture == culture.Name) return (last.Groups, last.Items);
         var groups = book.Items.Values.Where(i => i.SubstitutionGroup.Length > 0).Select(i => i.SubstitutionGroup).Distinct().Order(StringComparer.Ordinal).ToList();
-        return (groups, book.Items.Values.OrderBy(i => i.Name, StringComparer.CurrentCulture).ToList());
+        var items = book.Items.Values.OrderBy(i => i.Name, StringComparer.Create(culture, ignoreCase: false)).ToList();
+        _choices = new Choices(book.Version, culture.Name, groups, items);
+        return (groups, items);
     }
+
+    private sealed record Choices(long Version, string Culture, IReadOnlyList<string> Groups, IReadOnlyList<Item> Items);
+    private volatile Choices? _choices; // the last one asked for: readers mostly share one culture
 
     private static CoverageQuery Query(string selection, IReadOnlyCollection<string> regions) => selection.Split(':', 2) switch
     {

@@ -12,6 +12,7 @@ var loads = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordina
 var chromium = await ChromiumLocator.EnsureAsync();
 await using var server = await DashboardServer.StartAsync("--Supply:Dashboard:RefreshInterval=00:00:00.250");
 if (national) await NationalLoad.RunAsync(server);
+await Breakdown.ServerSideAsync(server, 10);
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = DashboardFixture.ChromiumArgs });
 var context = await browser.NewContextAsync(new() { BaseURL = server.DashboardUrl, ViewportSize = new() { Width = 1280, Height = 800 } });
@@ -20,16 +21,20 @@ await page.SignInAsync();
 
 // Navigation -> the map's 21 tiles and the national figures rendered (server-side prerendered, then interactive).
 var times = new List<double>();
+var navigations = new List<double[]>();
 for (var i = 0; i < loads + 3; i++)
 {
     var started = Stopwatch.GetTimestamp();
     await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.Commit });
     await page.Locator("[data-testid=region-map] a[data-region]").Nth(20).WaitForAsync();
     await page.GetByTestId("under-threshold").WaitForAsync();
-    if (i >= 3) times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // the first three warm up
+    if (i < 3) continue; // the first three warm up
+    times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    navigations.Add(await Breakdown.NavigationAsync(page));
 }
 await page.WaitForInteractiveAsync();
-Console.WriteLine($"overview rendered after navigation, {loads} loads: p50 {Percentile(times, 50):F0} ms, p95 {Percentile(times, 95):F0} ms, max {times.Max():F0} ms");
+Console.WriteLine($"overview rendered after navigation, {loads} loads: p50 {Stats.Percentile(times, 50):F0} ms, p95 {Stats.Percentile(times, 95):F0} ms, max {times.Max():F0} ms");
+Breakdown.Print(navigations);
 
 // Acknowledged report -> the open page shows the region's new band (pushed over the circuit, no reload).
 using var channel = server.Channel();
@@ -58,11 +63,5 @@ for (var round = 0; round < 10; round++)
     await page.Locator($"a[data-region='{region}'][data-band='{(fill ? "Good" : "Critical")}']").WaitForAsync(new() { Timeout = 60_000 });
     propagation.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
 }
-Console.WriteLine($"last report acknowledged -> map shows it, {propagation.Count} rounds: p50 {Percentile(propagation, 50):F0} ms, " +
-    $"p95 {Percentile(propagation, 95):F0} ms (page refresh interval 250 ms; aggregates publish within about a second)");
-
-static double Percentile(List<double> values, int p)
-{
-    var sorted = values.Order().ToList();
-    return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-}
+Console.WriteLine($"last report acknowledged -> map shows it, {propagation.Count} rounds: p50 {Stats.Percentile(propagation, 50):F0} ms, " +
+    $"p95 {Stats.Percentile(propagation, 95):F0} ms (page refresh interval 250 ms; aggregates publish within about a second)");

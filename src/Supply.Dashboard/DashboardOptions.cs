@@ -15,6 +15,8 @@ public sealed class DashboardOptions
     public double AlertThresholdDays { get; set; } = 7;
     /// <summary>How often open pages look for new figures (a version check while nothing changed).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Life-saving groups the overview's matrix shows before "show all" (the fewest days first); more would make every page load heavy at national scale.</summary>
+    public int MatrixGroups { get; set; } = 40;
     public OidcOptions Oidc { get; set; } = new();
 
     public const int DefaultPort = 5081;

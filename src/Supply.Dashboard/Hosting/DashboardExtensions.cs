@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Supply.Dashboard.Components;
 using Supply.Dashboard.Live;
 using Supply.Dashboard.Security;
 using Supply.Dashboard.Tables;
+using Supply.Server.Coverage;
 
 namespace Supply.Dashboard.Hosting;
 
@@ -29,6 +31,8 @@ public static class DashboardExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<DashboardCaller>();
         services.AddDashboardTables(); // drill-down, shortfall, reporting, scenario tables and their exports
+        services.TryAddSingleton<CoverageVersion>();
+        services.AddSingleton<OverviewSnapshots>();
         services.AddSingleton<OverviewLoader>();
         services.AddSingleton<AlertFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertFeed>());

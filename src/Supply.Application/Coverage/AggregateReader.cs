@@ -123,4 +123,35 @@ public sealed class AggregateReader(IGrainFactory grains, CatalogCache cache, IO
         _rows[key] = new RowsEntry(totals.Version, now, Staleness.FreshUntil(totals.Regions.SelectMany(r => r.Locations).Select(l => l.LastAsOf), window, now), rows);
         return (now, rows);
     }
+
+    /// <summary>
+    /// Every location's line of the items <paramref name="filter"/> keeps, in the regions it keeps, from the snapshot
+    /// (the expiry wave and lot look-up read these): an item is found by binary search in each location's totals.
+    /// </summary>
+    public async Task<(DateTimeOffset At, IReadOnlyList<(LocationTotals Location, LocationItemTotals Item)> Lines)> LinesAsync(
+        LineFilter filter, CancellationToken cancellationToken)
+    {
+        var book = await cache.GetAsync();
+        var snapshot = await SnapshotAsync(cancellationToken);
+        var lines = new List<(LocationTotals, LocationItemTotals)>();
+        foreach (var (totals, _) in snapshot.Locations)
+        {
+            if (filter.Regions.Count > 0 && !filter.Regions.Contains(totals.RegionCode)) continue;
+            if (filter.ItemId.Length > 0)
+            {
+                if (PublishedItems.Find(totals.Items, filter.ItemId) is { } one && Keeps(one)) lines.Add((totals, one));
+                continue;
+            }
+            foreach (var item in totals.Items)
+                if (Keeps(item)) lines.Add((totals, item));
+        }
+        return (snapshot.At, lines);
+
+        bool Keeps(LocationItemTotals item) =>
+            (filter.Group.Length == 0 || item.GroupKey == filter.Group)
+            && (filter.Category == ItemCategory.Unspecified || (book.TryGetItem(item.ItemId, out var known) && known.Category == filter.Category));
+    }
 }
+
+/// <summary>Which location lines a read wants: regions (empty: all), one item, one group key, one category ("" / unspecified: all).</summary>
+public sealed record LineFilter(IReadOnlyCollection<string> Regions, string ItemId = "", string Group = "", ItemCategory Category = ItemCategory.Unspecified);

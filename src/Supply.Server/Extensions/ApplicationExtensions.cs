@@ -26,6 +26,10 @@ public static class ApplicationExtensions
         builder.Services.AddSingleton<CoverageQueries>();
         builder.Services.AddSingleton<StockQueries>();
         builder.Services.AddSingleton<ReportingQueries>();
+        builder.Services.AddSingleton<Application.Expiry.ExpiryQueries>();
+        builder.Services.AddSingleton<Application.Readiness.ReadinessQueries>();
+        builder.Services.Configure<Application.Readiness.ReadinessOptions>(builder.Configuration.GetSection($"{SupplyOptions.Section}:Readiness"));
+        builder.Services.AddHostedService<Application.Readiness.ComplianceRecorder>();
         builder.Services.AddSingleton<ScenarioRuns>();
         return builder;
     }

@@ -8,7 +8,7 @@ using DomainKind = Supply.Domain.Catalog.LocationKind;
 namespace Supply.Server.Services;
 
 /// <summary>The StockQuery RPCs: translation only; <see cref="StockQueries"/> reads.</summary>
-public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQueryBase
+public sealed class StockQueryService(StockQueries queries, Application.Expiry.ExpiryQueries expiry) : StockQuery.StockQueryBase
 {
     public override async Task<LocationStock> GetLocationStock(GetLocationStockRequest request, ServerCallContext context)
     {
@@ -76,6 +76,26 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
         var (receipts, total) = await queries.ReportHistoryAsync(request.LocationId, request.Limit);
         var response = new GetReportHistoryResponse { Total = total };
         response.Receipts.AddRange(receipts.Select(r => r.ToContract()));
+        return response;
+    }
+
+    public override async Task<FindLotResponse> FindLot(FindLotRequest request, ServerCallContext context)
+    {
+        var lot = await expiry.FindLotAsync(request.ItemId, request.LotNumber, request.RegionCodes, context.CancellationToken);
+        var response = new FindLotResponse
+        {
+            ItemId = lot.Item.Id, LotNumber = lot.LotNumber, TotalQuantity = lot.Total,
+            ComputedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(lot.At),
+        };
+        response.Holdings.AddRange(lot.Holdings.Select(h => new LotHolding
+        {
+            LocationId = h.Location.Id,
+            RegionCode = h.Location.RegionCode,
+            Kind = (Contracts.V1.LocationKind)h.Location.Kind,
+            Quantity = h.Holding.Quantity,
+            ExpiresOn = h.Holding.ExpiresOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            AsOf = ContractMapping.ToTimestamp(h.Holding.AsOf),
+        }));
         return response;
     }
 }

@@ -73,6 +73,16 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ("GetReportHistory", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
         ("GetReportHistory", Target.Other, ["coordinator"]),
         ("GetItemStock", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("FindLot", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("FindLot", Target.Other, ["coordinator"]),
+        ("GetExpiryWave", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("GetExpiryWave", Target.Other, ["coordinator"]),
+        ("SetReadinessTargets", Target.Own, ["admin"]),
+        ("ListReadinessTargets", Target.Own, ["reporter-12", "supplier-acme", "coordinator", "reader-12", "admin"]),
+        ("GetReadinessCompliance", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("GetReadinessCompliance", Target.Other, ["coordinator"]),
+        ("GetComplianceHistory", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("GetComplianceHistory", Target.Other, ["coordinator"]),
         ("GetItemStock", Target.Other, ["coordinator"]),
         ("ListReportingStatus", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
         ("ListReportingStatus", Target.Other, ["coordinator"]),
@@ -121,7 +131,8 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
     [Fact]
     public void Every_rpc_of_the_contract_has_an_access_rule_and_is_in_this_matrix()
     {
-        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor, FeedsRpc.Descriptor, ShortageNotices.Descriptor, Scenarios.Descriptor, CoverageRpc.Descriptor };
+        var services = new[] { Catalog.Descriptor, StockReporting.Descriptor, StockQuery.Descriptor, Audit.Descriptor, FeedsRpc.Descriptor, ShortageNotices.Descriptor, Scenarios.Descriptor, CoverageRpc.Descriptor,
+            Contracts.V1.Readiness.Descriptor };
         var methods = services.SelectMany(s => s.Methods.Select(m => (Service: s.FullName, m.Name))).ToList();
         Assert.All(methods, m => Assert.True(Server.Security.AccessPolicy.Covers($"/{m.Service}/{m.Name}"), $"{m.Service}/{m.Name} has no rule"));
         Assert.Equal(methods.Select(m => m.Name).Order(), Rules.Select(r => r.Rpc).Distinct().Order());
@@ -195,6 +206,22 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                 case "GetLocationStock": await query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = location }); break;
                 case "GetReportHistory": await query.GetReportHistoryAsync(new GetReportHistoryRequest { LocationId = location }); break;
                 case "GetItemStock": await query.GetItemStockAsync(new GetItemStockRequest { ItemId = Ffp2, RegionCodes = { region } }); break;
+                case "FindLot": await query.FindLotAsync(new FindLotRequest { ItemId = Ffp2, LotNumber = "L1", RegionCodes = { region } }); break;
+                case "GetExpiryWave": await new CoverageRpc.CoverageClient(channel).GetExpiryWaveAsync(new GetExpiryWaveRequest { RegionCodes = { region } }); break;
+                case "SetReadinessTargets":
+                    await new Contracts.V1.Readiness.ReadinessClient(channel).SetReadinessTargetsAsync(new SetReadinessTargetsRequest
+                    {
+                        Targets = { new ReadinessTarget { Key = Ffp2, Days = 30, Level = CoverageLevel.Region } },
+                    });
+                    break;
+                case "ListReadinessTargets": await new Contracts.V1.Readiness.ReadinessClient(channel).ListReadinessTargetsAsync(new ListReadinessTargetsRequest()); break;
+                case "GetReadinessCompliance":
+                    await new Contracts.V1.Readiness.ReadinessClient(channel).GetReadinessComplianceAsync(new GetReadinessComplianceRequest { RegionCodes = { region } });
+                    break;
+                case "GetComplianceHistory":
+                    await new Contracts.V1.Readiness.ReadinessClient(channel).GetComplianceHistoryAsync(
+                        new GetComplianceHistoryRequest { Level = CoverageLevel.Region, Areas = { region } });
+                    break;
                 case "ListReportingStatus": await query.ListReportingStatusAsync(new ListReportingStatusRequest { RegionCode = region }); break;
                 case "ListAuditEntries": await new Audit.AuditClient(channel).ListAuditEntriesAsync(new ListAuditEntriesRequest { From = Timestamp.FromDateTimeOffset(Now.AddDays(-1)) }); break;
                 case "ListFeedHealth": await new FeedsRpc.FeedsClient(channel).ListFeedHealthAsync(new ListFeedHealthRequest()); break;

@@ -40,6 +40,15 @@ public sealed class AccessPolicy(CatalogCache catalog)
             ReadRegions(c, ((ListStaleLocationsRequest)r).RegionCode is { Length: > 0 } code ? [code] : []),
         [Contracts.V1.Coverage.Descriptor.FindMethodByName("WatchAlerts").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),
         [Contracts.V1.Coverage.Descriptor.FindMethodByName("RebuildAggregates").FullName] = (c, _, _) => Role(c, Roles.Admin),
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("GetExpiryWave").FullName] = (c, r, _) => ReadRegions(c, ((GetExpiryWaveRequest)r).RegionCodes),
+        [StockQuery.Descriptor.FindMethodByName("FindLot").FullName] = (c, r, _) => ReadRegions(c, ((FindLotRequest)r).RegionCodes),
+        [Contracts.V1.Readiness.Descriptor.FindMethodByName("SetReadinessTargets").FullName] = (c, _, _) => Role(c, Roles.Admin),
+        [Contracts.V1.Readiness.Descriptor.FindMethodByName("ListReadinessTargets").FullName] = (c, _, _) => AnyRole(c),
+        [Contracts.V1.Readiness.Descriptor.FindMethodByName("GetReadinessCompliance").FullName] = (c, r, _) =>
+            ReadRegions(c, ((GetReadinessComplianceRequest)r).RegionCodes),
+        // Regional callers read their regions' records; nation and healthcare regions are national figures.
+        [Contracts.V1.Readiness.Descriptor.FindMethodByName("GetComplianceHistory").FullName] = (c, r, _) =>
+            ((GetComplianceHistoryRequest)r) is { Level: CoverageLevel.Region } h ? ReadRegions(c, h.Areas) : Role(c, Roles.NationalCoordinator),
         [Audit.Descriptor.FindMethodByName("ListAuditEntries").FullName] = (c, _, _) =>
             new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) ? null : "the audit log is for national coordinators and administrators"),
     };
@@ -55,6 +64,7 @@ public sealed class AccessPolicy(CatalogCache catalog)
         StockReporting.Descriptor.FindMethodByName("StreamReports").FullName,
         ShortageNotices.Descriptor.FindMethodByName("PublishShortageNotice").FullName,
         Contracts.V1.Feeds.Descriptor.FindMethodByName("PullFeedNow").FullName,
+        Contracts.V1.Readiness.Descriptor.FindMethodByName("SetReadinessTargets").FullName,
     };
 
     /// <summary>Probes and tooling that must work without a token (Kubernetes' gRPC probes send none).</summary>

@@ -50,6 +50,7 @@ public sealed class SupplyConnection : IDisposable
         Scenarios = new Scenarios.ScenariosClient(_channel);
         Shortages = new ShortageNotices.ShortageNoticesClient(_channel);
         Coverage = new Coverage.CoverageClient(_channel);
+        Readiness = new Readiness.ReadinessClient(_channel);
     }
 
     public Uri Server { get; }
@@ -60,6 +61,7 @@ public sealed class SupplyConnection : IDisposable
     public Scenarios.ScenariosClient Scenarios { get; }
     public ShortageNotices.ShortageNoticesClient Shortages { get; }
     public Coverage.CoverageClient Coverage { get; }
+    public Readiness.ReadinessClient Readiness { get; }
 
     /// <summary>Runs one call (or one whole stream) through the pipeline; <paramref name="call"/> must honour its token.</summary>
     public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>

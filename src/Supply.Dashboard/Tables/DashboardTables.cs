@@ -4,10 +4,10 @@ using Supply.Server.Security;
 namespace Supply.Dashboard.Tables;
 
 /// <summary>Every table by name: pages render them, /export/{name}.{csv|xlsx} writes them, with the same access checks.</summary>
-public sealed class DashboardTables(CoverageTables coverage, LocationTables locations, ScenarioTables scenarios)
+public sealed class DashboardTables(CoverageTables coverage, LocationTables locations, ScenarioTables scenarios, ReadinessTables readiness)
 {
     public static readonly string[] Names =
-        ["coverage", "shortfalls", "lines", "lots", "locations", "not-reporting", "reporting-by-region", "scenario-lines", "scenario-plan", "scenario-days", "scenario-census"];
+        ["coverage", "shortfalls", "lines", "lots", "locations", "not-reporting", "reporting-by-region", "scenario-lines", "scenario-plan", "scenario-days", "scenario-census", "readiness", "expiry-wave"];
 
     /// <summary>The table, filtered and sorted as the request says (filter, sort, desc). Throws <see cref="AccessDeniedException"/> on refusal.</summary>
     public async Task<TableData> BuildAsync(TableRequest request, Caller caller, CancellationToken cancellationToken)
@@ -25,6 +25,8 @@ public sealed class DashboardTables(CoverageTables coverage, LocationTables loca
             "scenario-plan" => await scenarios.PlanAsync(request, caller),
             "scenario-days" => await scenarios.DaysAsync(request, caller),
             "scenario-census" => await scenarios.CensusAsync(request, caller),
+            "readiness" => await readiness.ComplianceAsync(request, caller, cancellationToken),
+            "expiry-wave" => await readiness.ExpiryWaveAsync(request, caller, cancellationToken),
             _ => throw new NotFoundException($"no table '{request.Table}'"),
         };
         return table.Filtered(request.Get("filter")).Sorted(request.Get("sort"), request.Get("desc") == "true");

@@ -20,6 +20,7 @@ public static class ExportEndpoints
         services.AddSingleton<CoverageTables>();
         services.AddSingleton<LocationTables>();
         services.AddSingleton<ScenarioTables>();
+        services.AddSingleton<ReadinessTables>();
         services.AddSingleton<ScenarioResultStore>();
         services.AddSingleton<DashboardTables>();
         return services;

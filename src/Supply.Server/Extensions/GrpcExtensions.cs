@@ -51,6 +51,7 @@ public static class GrpcExtensions
         app.MapGrpcService<ShortageNoticesService>();
         app.MapGrpcService<ScenariosService>();
         app.MapGrpcService<CoverageService>();
+        app.MapGrpcService<ReadinessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -9,24 +9,17 @@ using Level = Supply.Contracts.V1.CoverageLevel;
 
 namespace Supply.Server.Services;
 
-/// <summary>The Coverage RPCs: translation only; <see cref="CoverageQueries"/> reads and watches.</summary>
-public sealed class CoverageService(CoverageQueries queries, AggregateRebuilder rebuilder) : Contracts.V1.Coverage.CoverageBase
+/// <summary>The Coverage RPCs: translation only (request → query record → <see cref="CoverageQueries"/> → message); no caching here.</summary>
+public sealed class CoverageService(CoverageQueries queries, Application.Expiry.ExpiryQueries expiry, AggregateRebuilder rebuilder) : Contracts.V1.Coverage.CoverageBase
 {
     public override async Task<GetCoverageResponse> GetCoverage(GetCoverageRequest request, ServerCallContext context)
     {
         var (at, rows) = await queries.RowsAsync(new CoverageQuery(ToDomain(request.Level), request.ByGroup, request.ItemId, request.SubstitutionGroup,
             (Domain.Catalog.ItemCategory)request.Category, request.RegionCodes), context.CancellationToken);
-        // Reused rows (a dashboard polling the nation: the national reader returns the same list while nothing changed)
-        // reuse their message too: nothing changes a sent response.
-        return Responses.GetValue(rows, r =>
-        {
-            var built = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
-            built.Rows.AddRange(r.Select(ToContract));
-            return built;
-        });
+        var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
+        response.Rows.AddRange(rows.Select(ToContract));
+        return response;
     }
-
-    private static readonly ConditionalWeakTable<IReadOnlyList<D.CoverageRow>, GetCoverageResponse> Responses = new();
 
     public override async Task<ListShortfallsResponse> ListShortfalls(ListShortfallsRequest request, ServerCallContext context)
     {
@@ -70,7 +63,38 @@ public sealed class CoverageService(CoverageQueries queries, AggregateRebuilder 
         return new RebuildAggregatesResponse { Locations = locations, Regions = regions };
     }
 
-    private static D.CoverageLevel ToDomain(Level level) => level switch
+    public override async Task<GetExpiryWaveResponse> GetExpiryWave(GetExpiryWaveRequest request, ServerCallContext context)
+    {
+        var wave = await expiry.WaveAsync(new Application.Expiry.ExpiryWaveQuery(ToDomain(request.Level), request.ByGroup, request.ItemId,
+            request.SubstitutionGroup, (Domain.Catalog.ItemCategory)request.Category, request.RegionCodes, request.Weeks), context.CancellationToken);
+        var response = new GetExpiryWaveResponse
+        {
+            Start = wave.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Weeks = wave.Weeks,
+            ComputedAt = Timestamp.FromDateTimeOffset(wave.At),
+        };
+        response.Rows.AddRange(wave.Rows.Select(r =>
+        {
+            var row = new ExpiryWaveRow
+            {
+                Level = ToContract(r.Level), Area = r.Area, Subject = r.Subject == D.CoverageSubject.Item ? "item" : "group", Key = r.Key,
+                Expired = r.Expired, WastedUnlessMoved = r.WastedUnlessMoved, OnHand = r.OnHand, DailyConsumption = r.DailyConsumption, Locations = r.Locations,
+            };
+            row.Expiring.AddRange(r.Expiring);
+            return row;
+        }));
+        return response;
+    }
+
+    internal static Level ToContract(D.CoverageLevel level) => level switch
+    {
+        D.CoverageLevel.Location => Level.Location,
+        D.CoverageLevel.Region => Level.Region,
+        D.CoverageLevel.HealthcareRegion => Level.HealthcareRegion,
+        _ => Level.Nation,
+    };
+
+    internal static D.CoverageLevel ToDomain(Level level) => level switch
     {
         Level.Location => D.CoverageLevel.Location,
         Level.Region => D.CoverageLevel.Region,

@@ -8,7 +8,7 @@ using DomainKind = Supply.Domain.Catalog.LocationKind;
 namespace Supply.Server.Services;
 
 /// <summary>The StockQuery RPCs: translation only; <see cref="StockQueries"/> reads.</summary>
-public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQueryBase
+public sealed class StockQueryService(StockQueries queries, Application.Expiry.ExpiryQueries expiry) : StockQuery.StockQueryBase
 {
     public override async Task<LocationStock> GetLocationStock(GetLocationStockRequest request, ServerCallContext context)
     {
@@ -28,7 +28,8 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
 
     public override async Task<ItemStock> GetItemStock(GetItemStockRequest request, ServerCallContext context)
     {
-        var (item, lines, totals) = await queries.ItemStockAsync(request.ItemId, request.RegionCodes, request.Kinds.Select(k => (DomainKind)k).ToList());
+        var (item, lines, totals) = await queries.ItemStockAsync(request.ItemId, request.RegionCodes, request.Kinds.Select(k => (DomainKind)k).ToList(),
+            context.CancellationToken);
         var response = new ItemStock { ItemId = item.Id };
         response.Locations.AddRange(lines.Select(l => new LocationItemStock
         {
@@ -55,7 +56,7 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
     public override async Task<ListReportingStatusResponse> ListReportingStatus(ListReportingStatusRequest request, ServerCallContext context)
     {
         var views = await queries.ReportingStatusAsync(request.RegionCode.Length == 0 ? [] : [request.RegionCode],
-            request.Kind == Contracts.V1.LocationKind.Unspecified ? [] : [(DomainKind)request.Kind]);
+            request.Kind == Contracts.V1.LocationKind.Unspecified ? [] : [(DomainKind)request.Kind], context.CancellationToken);
         var response = new ListReportingStatusResponse();
         response.Locations.AddRange(views.Select(v => new ReportingStatus
         {
@@ -75,6 +76,26 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
         var (receipts, total) = await queries.ReportHistoryAsync(request.LocationId, request.Limit);
         var response = new GetReportHistoryResponse { Total = total };
         response.Receipts.AddRange(receipts.Select(r => r.ToContract()));
+        return response;
+    }
+
+    public override async Task<FindLotResponse> FindLot(FindLotRequest request, ServerCallContext context)
+    {
+        var lot = await expiry.FindLotAsync(request.ItemId, request.LotNumber, request.RegionCodes, context.CancellationToken);
+        var response = new FindLotResponse
+        {
+            ItemId = lot.Item.Id, LotNumber = lot.LotNumber, TotalQuantity = lot.Total,
+            ComputedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(lot.At),
+        };
+        response.Holdings.AddRange(lot.Holdings.Select(h => new LotHolding
+        {
+            LocationId = h.Location.Id,
+            RegionCode = h.Location.RegionCode,
+            Kind = (Contracts.V1.LocationKind)h.Location.Kind,
+            Quantity = h.Holding.Quantity,
+            ExpiresOn = h.Holding.ExpiresOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            AsOf = ContractMapping.ToTimestamp(h.Holding.AsOf),
+        }));
         return response;
     }
 }

@@ -44,6 +44,7 @@ public static class GrpcExtensions
         app.MapGrpcService<ShortageNoticesService>();
         app.MapGrpcService<ScenariosService>();
         app.MapGrpcService<CoverageService>();
+        app.MapGrpcService<AlertWebhooksService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

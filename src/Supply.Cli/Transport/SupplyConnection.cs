@@ -38,6 +38,7 @@ public sealed class SupplyConnection : IDisposable
         Scenarios = new Scenarios.ScenariosClient(_channel);
         Shortages = new ShortageNotices.ShortageNoticesClient(_channel);
         Coverage = new Coverage.CoverageClient(_channel);
+        Webhooks = new AlertWebhooks.AlertWebhooksClient(_channel);
     }
 
     public Uri Server { get; }
@@ -48,6 +49,7 @@ public sealed class SupplyConnection : IDisposable
     public Scenarios.ScenariosClient Scenarios { get; }
     public ShortageNotices.ShortageNoticesClient Shortages { get; }
     public Coverage.CoverageClient Coverage { get; }
+    public AlertWebhooks.AlertWebhooksClient Webhooks { get; }
 
     /// <summary>Runs one call (or one whole stream) through the pipeline; <paramref name="call"/> must honour its token.</summary>
     public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>

@@ -125,12 +125,12 @@ internal static class WebhookCommands
         return command;
     }
 
-    private static string FilterText(V1.AlertFilter f) => string.Join(' ', new[]
+    private static string FilterText(V1.AlertFilter f) => string.Join(", ", new[]
     {
-        f.Level.ToString().ToLowerInvariant(),
+        Levels.First(l => l.Value == f.Level).Key + " level",
         f.RegionCode.Length > 0 ? $"region {f.RegionCode}" : "all regions",
         f.ItemId.Length > 0 ? $"item {f.ItemId}" : f.SubstitutionGroup.Length > 0 ? $"group {f.SubstitutionGroup}" : "",
-        $"< {Fmt.D(f.ThresholdDays)} days",
+        $"< {f.ThresholdDays.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} days",
     }.Where(p => p.Length > 0));
 
     private static string Time(Timestamp? t) => t is null ? "" : t.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ssZ");

@@ -48,8 +48,11 @@ internal static class WebhookCommands
                 Description = r.GetValue(description) ?? "",
                 Filter = new V1.AlertFilter
                 {
-                    Level = Levels[r.GetValue(level)!], RegionCode = r.GetValue(region) ?? "", ItemId = r.GetValue(item) ?? "",
-                    SubstitutionGroup = r.GetValue(group) ?? "", ThresholdDays = r.GetValue(days),
+                    Level = Levels[r.GetValue(level)!],
+                    RegionCode = r.GetValue(region) ?? "",
+                    ItemId = r.GetValue(item) ?? "",
+                    SubstitutionGroup = r.GetValue(group) ?? "",
+                    ThresholdDays = r.GetValue(days),
                 },
             };
             using var conn = ctx.Connect();

@@ -23,7 +23,7 @@ public static class WebhookExtensions
         builder.Services.AddSingleton(sp => new WebhookSender(
             // The resilience pipeline times out each attempt; redirects are not followed (a receiver answers for itself).
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false })
-                { Timeout = Timeout.InfiniteTimeSpan },
+            { Timeout = Timeout.InfiniteTimeSpan },
             sp.GetRequiredService<WebhookResilience>(), sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
         builder.Services.AddHostedService<WebhookKeeper>();
         return builder;

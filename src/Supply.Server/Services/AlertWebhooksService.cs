@@ -32,13 +32,20 @@ public sealed class AlertWebhooksService(WebhookSubscriptions subscriptions) : A
             CreatedBy = s.CreatedBy,
             Filter = new AlertFilter
             {
-                Level = ToContract((D.CoverageLevel)s.Filter.Level), RegionCode = s.Filter.RegionCode, ItemId = s.Filter.ItemId,
-                SubstitutionGroup = s.Filter.SubstitutionGroup, ThresholdDays = s.Filter.ThresholdDays,
+                Level = ToContract((D.CoverageLevel)s.Filter.Level),
+                RegionCode = s.Filter.RegionCode,
+                ItemId = s.Filter.ItemId,
+                SubstitutionGroup = s.Filter.SubstitutionGroup,
+                ThresholdDays = s.Filter.ThresholdDays,
             },
             Status = new DeliveryStatus
             {
-                LastSuccess = Stamp(s.LastSuccess), LastFailure = Stamp(s.LastFailure), LastError = s.LastError, Pending = s.Pending,
-                DeadLetters = s.DeadLetters, Delivered = s.Delivered,
+                LastSuccess = Stamp(s.LastSuccess),
+                LastFailure = Stamp(s.LastFailure),
+                LastError = s.LastError,
+                Pending = s.Pending,
+                DeadLetters = s.DeadLetters,
+                Delivered = s.Delivered,
             },
         }));
         return response;
@@ -66,7 +73,11 @@ public sealed class AlertWebhooksService(WebhookSubscriptions subscriptions) : A
 
     private static DeadLetter ToContract(OutboxEvent e) => new()
     {
-        EventId = e.Id, Type = e.Type, CreatedAt = Timestamp.FromDateTimeOffset(e.CreatedAt), DeadAt = Stamp(e.DeadAt), Rounds = e.Rounds,
+        EventId = e.Id,
+        Type = e.Type,
+        CreatedAt = Timestamp.FromDateTimeOffset(e.CreatedAt),
+        DeadAt = Stamp(e.DeadAt),
+        Rounds = e.Rounds,
         LastError = e.LastError,
     };
 

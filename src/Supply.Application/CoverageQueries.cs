@@ -22,6 +22,11 @@ public sealed record StaleLocationView(string LocationId, string RegionCode, Dat
 /// <summary>How the locations of some regions report: how many, how many stale, and the newest data.</summary>
 public sealed record ReportingSummary(DateTimeOffset At, int Locations, int Stale, DateTimeOffset? LastAsOf);
 
+/// <summary>What an alert watcher watches: rows of a level (items or groups, optionally one of them) in some regions (empty: all), and
+/// the staleness of those regions' locations unless <paramref name="WithStaleness"/> is false.</summary>
+public sealed record AlertWatch(CoverageLevel Level, bool ByGroup, IReadOnlyCollection<string> RegionCodes, string ItemId = "", string Group = "",
+    bool WithStaleness = true);
+
 /// <summary>"below" / "recovered" (a row crossing the threshold) or "stale" / "fresh" (a location), as WatchAlerts sends them.</summary>
 public sealed record CoverageAlertEvent(DateTimeOffset At, string Kind, CoverageRow? Row, string LocationId, string RegionCode);
 
@@ -95,41 +100,39 @@ public sealed class CoverageQueries(AggregateReader reader, CatalogCache cache, 
         var v = new Violations();
         v.Check(double.IsFinite(thresholdDays) && thresholdDays > 0, "threshold_days", "must be a number of days above zero");
         if (v.Any) throw new DomainValidationException(v.Items);
-        var regions = regionCodes ?? [];
-        var below = new Dictionary<(string, string), CoverageRow>();
-        var stale = new HashSet<string>(StringComparer.Ordinal);
+        var watch = new AlertWatch(level, byGroup, regionCodes ?? []);
+        var tracker = new AlertTracker(thresholdDays);
         using var timer = new PeriodicTimer(options.Value.AlertInterval, time);
         do
         {
-            var snapshot = await reader.SnapshotAsync(cancellationToken);
-            var book = await cache.GetAsync();
-            var rows = (await RowsAsync(new CoverageQuery(level, byGroup, RegionCodes: regions), cancellationToken)).Rows.ToDictionary(r => (r.Area, r.Key));
-            foreach (var (key, row) in rows.OrderBy(kv => kv.Key))
-            {
-                var isBelow = row.Figures.DaysOfSupply < thresholdDays;
-                if (isBelow && below.TryAdd(key, row)) yield return Alert("below", row, "");
-                else if (!isBelow && below.Remove(key)) yield return Alert("recovered", row, "");
-            }
-            foreach (var gone in below.Keys.Where(k => !rows.ContainsKey(k)).ToList()) below.Remove(gone);
-            var staleNow = snapshot.Stale.Where(id => regions.Count == 0 || (RegionOf(id) is { } r && regions.Contains(r))).ToHashSet(StringComparer.Ordinal);
-            foreach (var id in staleNow.Order(StringComparer.Ordinal).Where(stale.Add).ToList()) yield return Alert("stale", null, id);
-            foreach (var id in stale.Where(id => !staleNow.Contains(id)).Order(StringComparer.Ordinal).ToList())
-            {
-                stale.Remove(id);
-                yield return Alert("fresh", null, id);
-            }
-
-            CoverageAlertEvent Alert(string kind, CoverageRow? row, string location) =>
-                new(snapshot.At, kind, row, location, row is null ? RegionOf(location) ?? "" : RegionOfRow(row));
-            string? RegionOf(string locationId) => book.TryGetLocation(locationId, out var l) ? l.RegionCode : null;
-            string RegionOfRow(CoverageRow row) => row.Level switch
-            {
-                CoverageLevel.Region => row.Area,
-                CoverageLevel.Location => RegionOf(row.Area) ?? "",
-                _ => "",
-            };
+            foreach (var alert in await LookAsync(watch, tracker, cancellationToken)) yield return alert;
         }
         while (follow && await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// One look of an alert watcher: the watched rows and stale locations now, through <paramref name="tracker"/> (which
+    /// remembers what it has reported), as events. The webhook outbox calls this with trackers it keeps in grain state.
+    /// </summary>
+    public async Task<IReadOnlyList<CoverageAlertEvent>> LookAsync(AlertWatch watch, AlertTracker tracker, CancellationToken cancellationToken)
+    {
+        var regions = watch.RegionCodes;
+        var snapshot = await reader.SnapshotAsync(cancellationToken);
+        var book = await cache.GetAsync();
+        var (_, rows) = await RowsAsync(new CoverageQuery(watch.Level, watch.ByGroup, watch.ItemId, watch.Group, RegionCodes: regions), cancellationToken);
+        IEnumerable<string> staleNow = watch.WithStaleness
+            ? snapshot.Stale.Where(id => regions.Count == 0 || (RegionOf(id) is { } r && regions.Contains(r)))
+            : [];
+        return tracker.Look(rows, staleNow).Select(c => new CoverageAlertEvent(snapshot.At, c.Kind, c.Row, c.LocationId,
+            c.Row is null ? RegionOf(c.LocationId) ?? "" : RegionOfRow(c.Row))).ToList();
+
+        string? RegionOf(string locationId) => book.TryGetLocation(locationId, out var l) ? l.RegionCode : null;
+        string RegionOfRow(CoverageRow row) => row.Level switch
+        {
+            CoverageLevel.Region => row.Area,
+            CoverageLevel.Location => RegionOf(row.Area) ?? "",
+            _ => "",
+        };
     }
 
     private static void CheckRegions(IEnumerable<string> regions, Violations v)

@@ -22,6 +22,7 @@ public static class SupplyApp
         builder.AddSupplySecurity();
         builder.AddSupplyGrpc();
         builder.AddSupplyFeeds();
+        builder.AddSupplyWebhooks();
         builder.AddSupplyDemo();
         builder.AddSupplyDashboard();
 

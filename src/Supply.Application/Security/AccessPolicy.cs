@@ -49,6 +49,14 @@ public sealed class AccessPolicy(CatalogCache catalog)
         // Regional callers read their regions' records; nation and healthcare regions are national figures.
         [Contracts.V1.Readiness.Descriptor.FindMethodByName("GetComplianceHistory").FullName] = (c, r, _) =>
             ((GetComplianceHistoryRequest)r) is { Level: CoverageLevel.Region } h ? ReadRegions(c, h.Areas) : Role(c, Roles.NationalCoordinator),
+        // Webhooks: a regional caller only for subscriptions filtered to its region(s); which region a stored subscription has
+        // is checked where it is loaded (Supply.Webhooks.WebhookSubscriptions), by CheckWebhookRegion too.
+        [AlertWebhooks.Descriptor.FindMethodByName("CreateSubscription").FullName] = (c, r, _) =>
+            new(CheckWebhookRegion(c, ((CreateSubscriptionRequest)r).Filter?.RegionCode ?? "")),
+        [AlertWebhooks.Descriptor.FindMethodByName("ListSubscriptions").FullName] = (c, _, _) => ManagesWebhooks(c),
+        [AlertWebhooks.Descriptor.FindMethodByName("DeleteSubscription").FullName] = (c, _, _) => ManagesWebhooks(c),
+        [AlertWebhooks.Descriptor.FindMethodByName("ListDeadLetters").FullName] = (c, _, _) => ManagesWebhooks(c),
+        [AlertWebhooks.Descriptor.FindMethodByName("RedeliverDeadLetters").FullName] = (c, _, _) => ManagesWebhooks(c),
         [Audit.Descriptor.FindMethodByName("ListAuditEntries").FullName] = (c, _, _) =>
             new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) ? null : "the audit log is for national coordinators and administrators"),
     };
@@ -65,6 +73,9 @@ public sealed class AccessPolicy(CatalogCache catalog)
         ShortageNotices.Descriptor.FindMethodByName("PublishShortageNotice").FullName,
         Contracts.V1.Feeds.Descriptor.FindMethodByName("PullFeedNow").FullName,
         Contracts.V1.Readiness.Descriptor.FindMethodByName("SetReadinessTargets").FullName,
+        AlertWebhooks.Descriptor.FindMethodByName("CreateSubscription").FullName,
+        AlertWebhooks.Descriptor.FindMethodByName("DeleteSubscription").FullName,
+        AlertWebhooks.Descriptor.FindMethodByName("RedeliverDeadLetters").FullName,
     };
 
     /// <summary>Probes and tooling that must work without a token (Kubernetes' gRPC probes send none).</summary>
@@ -90,6 +101,22 @@ public sealed class AccessPolicy(CatalogCache catalog)
         caller.Is(Roles.NationalCoordinator) ? null
         : caller.Is(Roles.RegionalReader) || caller.Is(Roles.RegionReporter) ? caller.Regions
         : new HashSet<string>();
+
+    /// <summary>
+    /// May the caller manage a webhook subscription filtered to <paramref name="regionCode"/> ("" = every region)?
+    /// National coordinators and administrators: any; regional readers and reporters: only one of their own regions.
+    /// </summary>
+    public static string? CheckWebhookRegion(Caller c, string regionCode)
+    {
+        if (c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin)) return null;
+        if (!c.Is(Roles.RegionalReader) && !c.Is(Roles.RegionReporter)) return "needs the national-coordinator, admin, regional-reader or region-reporter role";
+        if (regionCode.Length == 0) return "a regional caller's subscription must be filtered to its region (filter.region_code)";
+        return c.Regions.Contains(regionCode) ? null : $"region {regionCode} is outside the caller's scope";
+    }
+
+    private static ValueTask<string?> ManagesWebhooks(Caller c) =>
+        new(c.Is(Roles.NationalCoordinator) || c.Is(Roles.Admin) || c.Is(Roles.RegionalReader) || c.Is(Roles.RegionReporter)
+            ? null : "needs the national-coordinator, admin, regional-reader or region-reporter role");
 
     // "/supply.v1.Catalog/RegisterItems" (gRPC path) -> "supply.v1.Catalog.RegisterItems" (descriptor name).
     private static string ToDescriptorName(string method) => method.TrimStart('/').Replace('/', '.');

@@ -51,6 +51,7 @@ public sealed class SupplyConnection : IDisposable
         Shortages = new ShortageNotices.ShortageNoticesClient(_channel);
         Coverage = new Coverage.CoverageClient(_channel);
         Readiness = new Readiness.ReadinessClient(_channel);
+        Webhooks = new AlertWebhooks.AlertWebhooksClient(_channel);
     }
 
     public Uri Server { get; }
@@ -62,6 +63,7 @@ public sealed class SupplyConnection : IDisposable
     public ShortageNotices.ShortageNoticesClient Shortages { get; }
     public Coverage.CoverageClient Coverage { get; }
     public Readiness.ReadinessClient Readiness { get; }
+    public AlertWebhooks.AlertWebhooksClient Webhooks { get; }
 
     /// <summary>Runs one call (or one whole stream) through the pipeline; <paramref name="call"/> must honour its token.</summary>
     public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>

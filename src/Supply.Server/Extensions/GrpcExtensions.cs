@@ -52,6 +52,7 @@ public static class GrpcExtensions
         app.MapGrpcService<ScenariosService>();
         app.MapGrpcService<CoverageService>();
         app.MapGrpcService<ReadinessService>();
+        app.MapGrpcService<AlertWebhooksService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -1,4 +1,5 @@
 using Supply.Domain.Coverage;
+using Supply.Domain.Forecast;
 
 namespace Supply.Domain.Aggregation;
 
@@ -8,6 +9,7 @@ namespace Supply.Domain.Aggregation;
 /// <param name="AsOf">When this item's figures were last true (its newest snapshot or movement).</param>
 /// <param name="Expiries">The lots merged per expiry date (<see cref="ExpiringQuantity.Of"/>), so usable stock can be
 /// recomputed for another date (a scenario's start) from the aggregate alone (<see cref="UsableStock"/>).</param>
+/// <param name="Trend">Burn rates and Holt state from the location's consumption history on UsableOn (docs/projection.md).</param>
 public sealed record LocationItemTotals(
     string ItemId,
     string SubstitutionGroup,
@@ -19,7 +21,8 @@ public sealed record LocationItemTotals(
     double DailyConsumption,
     long Discrepancy,
     DateTimeOffset? AsOf,
-    IReadOnlyList<ExpiringQuantity> Expiries)
+    IReadOnlyList<ExpiringQuantity> Expiries,
+    TrendState Trend = default)
 {
     /// <summary>The group key: the substitution group, or the item itself when it has none (a group of one).</summary>
     public string GroupKey => SubstitutionGroup.Length > 0 ? SubstitutionGroup : ItemId;
@@ -61,6 +64,9 @@ public sealed record LocationStatus(
 /// </summary>
 /// <param name="SubstitutionGroup">The item's group (item rows), or the group itself (group rows; "" for a group of one).</param>
 /// <param name="OldestAsOf">The oldest last as-of among the contributing locations: if that is fresh, none of the row is stale.</param>
+/// <param name="Trend">The sum of the locations' trend states (they add up: <see cref="TrendState"/>).</param>
+/// <param name="Expiries">Walkable stock per expiry week and <paramref name="Unlotted"/> stock without one (<see cref="WalkableStock"/>): what a
+/// projection walks (docs/projection.md#walk).</param>
 public sealed record AggregateRow(
     string HealthcareRegion,
     CoverageSubject Subject,
@@ -75,10 +81,24 @@ public sealed record AggregateRow(
     int Locations,
     int LocationsWithDiscrepancy,
     DateTimeOffset? OldestAsOf,
-    DateTimeOffset? NewestAsOf)
+    DateTimeOffset? NewestAsOf,
+    TrendState Trend = default,
+    IReadOnlyList<ExpiringQuantity>? Expiries = null,
+    long Unlotted = 0)
 {
     /// <summary>Usable / daily consumption; null when nothing is consumed.</summary>
     public double? DaysOfSupply => DailyConsumption > 0 ? Usable / DailyConsumption : null;
+
+    /// <summary>By value, expiries included (a record would compare the list by reference).</summary>
+    public bool Equals(AggregateRow? other) =>
+        other is not null && (HealthcareRegion, Subject, Key, SubstitutionGroup, OnHand, Reserved, Quarantined, Available, Usable)
+            == (other.HealthcareRegion, other.Subject, other.Key, other.SubstitutionGroup, other.OnHand, other.Reserved, other.Quarantined,
+                other.Available, other.Usable)
+        && (DailyConsumption, Locations, LocationsWithDiscrepancy, OldestAsOf, NewestAsOf, Trend, Unlotted)
+            == (other.DailyConsumption, other.Locations, other.LocationsWithDiscrepancy, other.OldestAsOf, other.NewestAsOf, other.Trend, other.Unlotted)
+        && (Expiries ?? []).SequenceEqual(other.Expiries ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(HealthcareRegion, Subject, Key, OnHand, Usable, DailyConsumption, Locations);
 }
 
 /// <summary>

@@ -25,6 +25,7 @@ public static class ApplicationExtensions
         // The read side both transports call (gRPC services translate; dashboard pages render).
         builder.Services.AddSingleton<CoverageQueries>();
         builder.Services.AddSingleton<StockQueries>();
+        builder.Services.AddSingleton<Supply.Application.Forecast.ProjectionQueries>();
         builder.Services.AddSingleton<ReportingQueries>();
         builder.Services.AddSingleton<ScenarioRuns>();
         return builder;

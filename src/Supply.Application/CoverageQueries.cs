@@ -26,20 +26,15 @@ public sealed record ReportingSummary(DateTimeOffset At, int Locations, int Stal
 public sealed record CoverageAlertEvent(DateTimeOffset At, string Kind, CoverageRow? Row, string LocationId, string RegionCode);
 
 /// <summary>
-/// Coverage, shortfalls, staleness and alerts from the aggregation path's cells: the one read side that the gRPC
-/// Coverage service and the dashboard both call. Access is the caller's business (the gRPC interceptor, the dashboard
+/// Coverage, shortfalls, staleness and alerts: what the gRPC Coverage service and the dashboard both call. Reads go
+/// through <see cref="AggregateReader"/> (the one reader of the aggregates); this class checks arguments and shapes answers. Access is the caller's business (the gRPC interceptor, the dashboard
 /// pages ask <see cref="Server.Security.AccessPolicy"/>); these methods validate arguments only.
 /// </summary>
-public sealed class CoverageQueries(ICoverageCellSource source, CatalogCache cache, IOptions<CoverageOptions> options, TimeProvider time,
-    NationalCoverageReader national)
+public sealed class CoverageQueries(AggregateReader reader, CatalogCache cache, IOptions<CoverageOptions> options, TimeProvider time)
 {
     public TimeSpan StaleAfter => options.Value.StaleAfter;
 
-    /// <summary>
-    /// Coverage rows. Above location level they come from the national aggregate, which has the sums already: a
-    /// national query never rolls up every location's cells. Location rows, and group rows restricted to one item or
-    /// one category (a group's sums mix items), roll up the cells of only the regions and items asked for.
-    /// </summary>
+    /// <summary>Coverage rows, planned, filtered and cached by <see cref="AggregateReader"/>; arguments checked here.</summary>
     public async Task<(DateTimeOffset At, IReadOnlyList<CoverageRow> Rows)> RowsAsync(CoverageQuery query, CancellationToken cancellationToken)
     {
         var v = new Violations();
@@ -47,26 +42,7 @@ public sealed class CoverageQueries(ICoverageCellSource source, CatalogCache cac
         if (query.ItemId.Length > 0 && !Domain.Catalog.ItemId.IsValid(query.ItemId, out var why)) v.Add("item_id", why);
         if (v.Any) throw new DomainValidationException(v.Items);
 
-        var book = await cache.GetAsync();
-        var (itemId, group, category, regionCodes, byGroup, level) = (query.ItemId, query.Group, query.Category, query.Regions, query.ByGroup, query.Level);
-        var subject = byGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
-        bool KeepItem(string id, string groupKey) =>
-            (itemId.Length == 0 || id == itemId)
-            && (group.Length == 0 || groupKey == group)
-            && (category == ItemCategory.Unspecified || (book.TryGetItem(id, out var item) && item.Category == category));
-        bool KeepRegion(string code) => regionCodes.Count == 0 || regionCodes.Contains(code);
-
-        if (level == CoverageLevel.Location || (byGroup && (itemId.Length > 0 || category != ItemCategory.Unspecified)))
-        {
-            var snapshot = await source.SnapshotAsync(cancellationToken);
-            return (snapshot.At, CoverageRollup.Rows(snapshot.CellsWhere(KeepRegion, KeepItem), level, subject));
-        }
-        var key = byGroup ? group : itemId;
-        var filter = new AggregateFilter([.. regionCodes], subject, key.Length > 0 ? [key] : []);
-        var cacheKey = string.Join('|', (int)level, byGroup, itemId, group, (int)category, string.Join(',', regionCodes), book.Version);
-        return await national.RowsAsync(cacheKey, level, filter,
-            row => subject == CoverageSubject.SubstitutionGroup || KeepItem(row.Key, row.SubstitutionGroup.Length > 0 ? row.SubstitutionGroup : row.Key),
-            cell => KeepItem(cell.ItemId, cell.GroupKey) && KeepRegion(cell.RegionCode));
+        return await reader.RowsAsync(query, cancellationToken);
     }
 
     /// <summary>Rows under <paramref name="thresholdDays"/>, worst first, at most <paramref name="limit"/> (0: 100).</summary>
@@ -88,7 +64,7 @@ public sealed class CoverageQueries(ICoverageCellSource source, CatalogCache cac
         if (regionCode.Length > 0) CheckRegions([regionCode], v);
         if (v.Any) throw new DomainValidationException(v.Items);
         var book = await cache.GetAsync();
-        var snapshot = await source.SnapshotAsync(cancellationToken);
+        var snapshot = await reader.SnapshotAsync(cancellationToken);
         var list = new List<StaleLocationView>();
         foreach (var r in snapshot.Reporting.Where(r => snapshot.Stale.Contains(r.LocationId)).OrderBy(r => r.LocationId, StringComparer.Ordinal))
         {
@@ -102,7 +78,7 @@ public sealed class CoverageQueries(ICoverageCellSource source, CatalogCache cac
     public async Task<ReportingSummary> ReportingSummaryAsync(IReadOnlyCollection<string> regionCodes, CancellationToken cancellationToken)
     {
         var book = await cache.GetAsync();
-        var snapshot = await source.SnapshotAsync(cancellationToken);
+        var snapshot = await reader.SnapshotAsync(cancellationToken);
         var kept = snapshot.Reporting
             .Where(r => regionCodes.Count == 0 || (book.TryGetLocation(r.LocationId, out var l) && regionCodes.Contains(l.RegionCode))).ToList();
         return new ReportingSummary(snapshot.At, kept.Count, kept.Count(r => snapshot.Stale.Contains(r.LocationId)), kept.Max(r => r.LastAsOf));
@@ -125,7 +101,7 @@ public sealed class CoverageQueries(ICoverageCellSource source, CatalogCache cac
         using var timer = new PeriodicTimer(options.Value.AlertInterval, time);
         do
         {
-            var snapshot = await source.SnapshotAsync(cancellationToken);
+            var snapshot = await reader.SnapshotAsync(cancellationToken);
             var book = await cache.GetAsync();
             var rows = (await RowsAsync(new CoverageQuery(level, byGroup, RegionCodes: regions), cancellationToken)).Rows.ToDictionary(r => (r.Area, r.Key));
             foreach (var (key, row) in rows.OrderBy(kv => kv.Key))

@@ -3,6 +3,7 @@ using Supply.Domain.Catalog;
 using Supply.Domain.Stock;
 using Supply.Grains.Catalog;
 using Supply.Grains.Stock;
+using Supply.Server.Coverage;
 
 namespace Supply.Application;
 
@@ -13,11 +14,12 @@ public sealed record LocationItemLine(Location Location, ItemStock Line);
 public sealed record LocationReportingView(Location Location, LocationStockView Status);
 
 /// <summary>
-/// Stock read from the location grains: the one read side of the gRPC StockQuery service and the dashboard's
-/// location pages. Cross-location queries fan out to the matching locations (a region's, when filtered); national
-/// views read <see cref="CoverageQueries"/> instead. Access is the caller's business; arguments are checked here.
+/// Stock queries of the gRPC StockQuery service and the dashboard's location pages. One location's stock and history
+/// come from its grain; every read across locations (an item everywhere, who reported when) comes from the aggregates
+/// through <see cref="AggregateReader"/>, never a fan-out to location grains: those answers trail a report by the
+/// aggregation path's second or so. Access is the caller's business; arguments are checked here.
 /// </summary>
-public sealed class StockQueries(IGrainFactory grains, CatalogCache cache)
+public sealed class StockQueries(IGrainFactory grains, CatalogCache cache, AggregateReader reader)
 {
     public async Task<(Location Location, LocationStockView View)> LocationStockAsync(string locationId, string itemId)
     {
@@ -28,25 +30,39 @@ public sealed class StockQueries(IGrainFactory grains, CatalogCache cache)
         return (location, view);
     }
 
+    /// <summary>The item's line at every matching location that holds it (location id order), from the region aggregates.</summary>
     public async Task<(Item Item, IReadOnlyList<LocationItemLine> Lines, StockTotals Totals)> ItemStockAsync(
-        string itemId, IReadOnlyCollection<string> regionCodes, IReadOnlyCollection<LocationKind> kinds)
+        string itemId, IReadOnlyCollection<string> regionCodes, IReadOnlyCollection<LocationKind> kinds, CancellationToken cancellationToken = default)
     {
         var catalog = await cache.GetAsync();
         var item = KnownItem(catalog, itemId);
-        var locations = Locations(catalog, Filter(regionCodes, kinds));
-        var views = await Task.WhenAll(locations.Select(l => Grain(l.Id).GetStock(item.Id)));
+        var filter = Filter(regionCodes, kinds);
+        var snapshot = await reader.SnapshotAsync(cancellationToken);
         var lines = new List<LocationItemLine>();
-        for (var i = 0; i < locations.Count; i++)
-            if (views[i].Value.Items is [var line]) lines.Add(new LocationItemLine(locations[i], line)); // else never reported this item
+        foreach (var (totals, _) in snapshot.Locations)
+        {
+            if (!catalog.TryGetLocation(totals.LocationId, out var location) || !filter.Matches(location)) continue;
+            var line = Domain.Aggregation.PublishedItems.Find(totals.Items, item.Id); // else never reported this item
+            if (line is not null) lines.Add(new LocationItemLine(location, line.ToItemStock()));
+        }
+        lines.Sort((a, b) => string.CompareOrdinal(a.Location.Id, b.Location.Id));
         return (item, lines, StockTotals.Of(lines.Select(l => l.Line)));
     }
 
-    public async Task<IReadOnlyList<LocationReportingView>> ReportingStatusAsync(IReadOnlyCollection<string> regionCodes, IReadOnlyCollection<LocationKind> kinds)
+    /// <summary>Every matching catalog location with when it last reported (from the aggregates), location id order.</summary>
+    public async Task<IReadOnlyList<LocationReportingView>> ReportingStatusAsync(IReadOnlyCollection<string> regionCodes, IReadOnlyCollection<LocationKind> kinds,
+        CancellationToken cancellationToken = default)
     {
         var catalog = await cache.GetAsync();
-        var locations = Locations(catalog, Filter(regionCodes, kinds));
-        var views = await Task.WhenAll(locations.Select(l => Grain(l.Id).GetStatus()));
-        return locations.Select((l, i) => new LocationReportingView(l, views[i].Value)).ToList();
+        var filter = Filter(regionCodes, kinds);
+        var snapshot = await reader.SnapshotAsync(cancellationToken);
+        var published = snapshot.Locations.ToDictionary(l => l.Totals.LocationId, l => l.Totals, StringComparer.Ordinal);
+        return Locations(catalog, filter).Select(l =>
+        {
+            // One ledger version per accepted report: the version is the count of reports accepted.
+            var t = published.GetValueOrDefault(l.Id);
+            return new LocationReportingView(l, new LocationStockView(l.Id, t?.Version ?? 0, t?.LastReceivedAt, t?.LastAsOf, (int)(t?.Version ?? 0), []));
+        }).ToList();
     }
 
     /// <summary>The newest receipts (at most <paramref name="limit"/>, 0: 100) and how many reports were accepted in all.</summary>

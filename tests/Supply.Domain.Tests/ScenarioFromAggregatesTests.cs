@@ -203,5 +203,11 @@ public class ScenarioFromAggregatesTests
             Assert.Equal(UsableStock.Of(onHand, reserved, 0, lots, rate, day), UsableStock.Of(onHand, reserved, 0, split, rate, day));
             Assert.Equal(UsableStock.Of(onHand, reserved, 0, lots, rate, day),
                 UsableStock.Of(onHand, reserved, 0, ExpiringQuantity.Of(lots), rate, day));
+            // Aggregates keep one entry per lot (with its number); merged per date they give the same split.
+            var merged = lots.Where(l => l.Quantity > 0).GroupBy(l => l.ExpiresOn).OrderBy(g => g.Key)
+                .Select(g => new ExpiringQuantity(g.Key, g.Sum(l => l.Quantity))).ToArray();
+            Assert.Equal(UsableStock.Of(onHand, reserved, 0, merged, rate, day), UsableStock.Of(onHand, reserved, 0, ExpiringQuantity.Of(lots), rate, day));
+            Assert.Equal(lots.Where(l => l.Quantity > 0).Select(l => l.LotNumber).Order(StringComparer.Ordinal),
+                ExpiringQuantity.Of(lots).Select(e => e.LotNumber).Order(StringComparer.Ordinal));
         }, salt: 4711);
 }

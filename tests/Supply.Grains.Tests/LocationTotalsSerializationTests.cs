@@ -19,7 +19,8 @@ public sealed class LocationTotalsSerializationTests
         var totals = new LocationTotals("se-12-a", "12", "south", 7, asOf, asOf.AddMinutes(5), new DateOnly(2026, 11, 20),
         [
             new LocationItemTotals("npl:20050101000017", "A10", 500, 20, 5, 475, 400, 12.5, 0, asOf,
-                [new ExpiringQuantity(new DateOnly(2027, 1, 31), 200), new ExpiringQuantity(new DateOnly(2027, 6, 30), 300)]),
+                [new ExpiringQuantity(new DateOnly(2027, 1, 31), 200, "L-A"), new ExpiringQuantity(new DateOnly(2027, 1, 31), 50, "L-B"),
+                 new ExpiringQuantity(new DateOnly(2027, 6, 30), 250)], asOf.AddHours(-2)),
             new LocationItemTotals("ppe:gloves", "", 0, 0, 0, 0, 0, 0, 30, null, []),
         ]);
         var state = new RegionAggregateState { Version = 3 };
@@ -38,6 +39,9 @@ public sealed class LocationTotalsSerializationTests
             Assert.Equal(totals.Items[i].Expiries, back.Items[i].Expiries);
         }
         Assert.Null(back.Items[1].AsOf);
+        Assert.Equal(["L-A", "L-B", ""], back.Items[0].Expiries.Select(e => e.LotNumber));
+        Assert.Equal(asOf.AddHours(-2), back.Items[0].SnapshotAsOf);
+        Assert.Null(back.Items[1].SnapshotAsOf);
         Assert.Equal(TimeSpan.FromHours(1), back.Items[0].AsOf!.Value.Offset);
     }
 }

@@ -18,14 +18,21 @@ public sealed class DemoTests
         var items = await server.Catalog.ListItemsAsync(new ListItemsRequest());
         Assert.True(items.Items.Count >= 40);
         Assert.Equal(3, items.Items.Select(i => i.Category).Distinct().Count());
+        // Reads across locations come from the aggregates: wait until they hold every location's newest version.
+        var versions = new Dictionary<string, long>();
+        foreach (var l in locations.Locations)
+            versions[l.Id] = (await server.Query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = l.Id })).Version;
+        var status = await Converge.UntilAsync(async () => await server.Query.ListReportingStatusAsync(new ListReportingStatusRequest()),
+            r => r.Locations.All(s => s.ReportsAccepted == versions[s.LocationId]));
+        Assert.All(status.Locations, s => Assert.True(s.HasReported, s.LocationId));
         var ffp2 = await server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = "ppe:ffp2" });
         Assert.True(ffp2.Totals.OnHand > 0);
-        var status = await server.Query.ListReportingStatusAsync(new ListReportingStatusRequest());
-        Assert.All(status.Locations, s => Assert.True(s.HasReported, s.LocationId));
 
         await server.RestartAsync(); // same database, the demo loaded again
         await server.DemoLoadedAsync();
 
+        await Converge.UntilAsync(async () => await server.Query.ListReportingStatusAsync(new ListReportingStatusRequest()),
+            r => r.Locations.All(s => s.ReportsAccepted == versions[s.LocationId]));
         var again = await server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = "ppe:ffp2" });
         Assert.Equal(ffp2.Totals, again.Totals);
         var first = status.Locations[0];

@@ -1033,10 +1033,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
     private static async Task AssertSameStock(SupplyServer fuzz, SupplyServer reference)
     {
+        var linesByItem = new List<(string Item, string Location, string Line)>();
         foreach (var (id, _, _) in Compared)
         {
             var actual = await fuzz.Query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = id }, deadline: Deadline());
             var expected = await reference.Query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = id }, deadline: Deadline());
+            foreach (var line in expected.Lines) linesByItem.Add((line.ItemId, id, line.ToString()));
             actual.LastReceivedAt = expected.LastReceivedAt = null;
             Assert.NotEmpty(expected.Lines);
             Assert.Equal(expected.ToString(), actual.ToString());
@@ -1048,8 +1050,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         foreach (var item in ItemIds)
         {
             var request = new GetItemStockRequest { ItemId = item, RegionCodes = { ComparedRegions } };
-            var actual = await fuzz.Query.GetItemStockAsync(request, deadline: Deadline());
-            var expected = await reference.Query.GetItemStockAsync(request, deadline: Deadline());
+            // Both answers come from the aggregates: wait until each shows the compared locations' own lines.
+            var own = linesByItem.Where(l => l.Item == item).Select(l => $"{l.Location} {l.Line}").Order(StringComparer.Ordinal).ToList();
+            bool CaughtUp(ItemStock r) => r.Locations.Where(l => Compared.Any(c => c.Id == l.LocationId))
+                .Select(l => $"{l.LocationId} {l.Line}").Order(StringComparer.Ordinal).SequenceEqual(own);
+            var expected = await Converge.UntilAsync(async () => await reference.Query.GetItemStockAsync(request, deadline: Deadline()), CaughtUp);
+            var actual = await Converge.UntilAsync(async () => await fuzz.Query.GetItemStockAsync(request, deadline: Deadline()), CaughtUp);
             Assert.Equal(expected.Totals, actual.Totals);
             Assert.Equal(expected.Locations.OrderBy(l => l.LocationId, StringComparer.Ordinal).Select(l => l.ToString()),
                 actual.Locations.OrderBy(l => l.LocationId, StringComparer.Ordinal).Select(l => l.ToString()));

@@ -100,7 +100,8 @@ public sealed class ReportingTests(ServerFixture fixture) : IClassFixture<Server
         for (var i = 0; i < locs.Length; i++)
             await Server.Reporting.SubmitReportAsync(Snapshot(locs[i], "s", Now.AddHours(-1), Line(Cannula, 100 * (i + 1), adc: 10)));
 
-        var all = await Server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = Cannula, RegionCodes = { "20", "21" } });
+        var all = await Converge.UntilAsync(async () => await Server.Query.GetItemStockAsync(new GetItemStockRequest { ItemId = Cannula, RegionCodes = { "20", "21" } }),
+            r => r.Locations.Count(l => locs.Contains(l.LocationId)) == 3);
         var mine = all.Locations.Where(l => locs.Contains(l.LocationId)).ToList();
         Assert.Equal(3, mine.Count);
 
@@ -122,7 +123,8 @@ public sealed class ReportingTests(ServerFixture fixture) : IClassFixture<Server
         var asOf = Now.AddHours(-6);
         await Server.Reporting.SubmitReportAsync(Snapshot(locs[0], "s", asOf, Line(Ffp2, 1_000_000)));
 
-        var status = await Server.Query.ListReportingStatusAsync(new ListReportingStatusRequest { RegionCode = "25" });
+        var status = await Converge.UntilAsync(async () => await Server.Query.ListReportingStatusAsync(new ListReportingStatusRequest { RegionCode = "25" }),
+            r => r.Locations.Any(l => l.LocationId == locs[0] && l.HasReported));
         var reported = status.Locations.Single(l => l.LocationId == locs[0]);
         var silent = status.Locations.Single(l => l.LocationId == locs[1]);
         Assert.True(reported.HasReported);

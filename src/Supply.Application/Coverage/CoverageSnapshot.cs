@@ -16,16 +16,13 @@ public sealed class CoverageSnapshot(
     public IReadOnlyList<LocationReporting> Reporting { get; } = reporting;
     public IReadOnlySet<string> Stale { get; } = stale;
 
+    /// <summary>Every reported location's last published totals (its current region's copy), and whether they are stale.</summary>
+    public IReadOnlyList<(LocationTotals Totals, bool Stale)> Locations { get; } = reported;
+
     /// <summary>The cells of the regions <paramref name="keepRegion"/> keeps and the items <paramref name="keepItem"/> (item id, group key) keeps.</summary>
     public IEnumerable<CoverageCell> CellsWhere(Func<string, bool> keepRegion, Func<string, string, bool> keepItem) =>
-        reported.Where(l => keepRegion(l.Totals.RegionCode))
+        Locations.Where(l => keepRegion(l.Totals.RegionCode))
             .SelectMany(l => l.Totals.Items.Where(i => keepItem(i.ItemId, i.GroupKey)).Select(i => AggregateCoverage.Cell(l.Totals, i, l.Stale)));
-}
-
-/// <summary>Where the cells come from (the aggregation path).</summary>
-public interface ICoverageCellSource
-{
-    Task<CoverageSnapshot> SnapshotAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The "Supply:Coverage" section.</summary>

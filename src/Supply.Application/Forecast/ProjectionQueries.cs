@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using Supply.Domain;
 using Supply.Domain.Aggregation;
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
 using Supply.Domain.Forecast;
-using Supply.Grains.Aggregation;
+using Supply.Server.Coverage;
 using Supply.Grains.Catalog;
 
 namespace Supply.Application.Forecast;
@@ -15,49 +14,17 @@ public sealed record ProjectionQuery(
     double RunsOutWithinDays = 0, int Limit = 0);
 
 /// <summary>
-/// Projections (docs/projection.md) from the aggregates: region, healthcare-region and national rows from the national
-/// aggregate (one call; its region rows carry the summed trend and walkable stock), location rows from the region
-/// aggregates' published location totals (one call per region asked for), never from the locations. National answers
-/// are reused while the national version and the day stay the same.
+/// Projections (docs/projection.md): validates and selects (runs out within N days, worst first); reading, planning and
+/// caching are the one reader's (<see cref="AggregateReader.ProjectionsAsync"/>), so nothing here asks a location.
 /// </summary>
-public sealed class ProjectionQueries(IGrainFactory grains, CatalogCache cache, TimeProvider time)
+public sealed class ProjectionQueries(AggregateReader reader, CatalogCache cache, TimeProvider time)
 {
-    private const int MaxCached = 128;
-    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
-
-    private sealed record Entry(long Version, DateOnly Start, IReadOnlyList<ProjectionRow> Rows);
-
     public async Task<(DateTimeOffset At, IReadOnlyList<ProjectionRow> Rows)> ProjectAsync(ProjectionQuery query, CancellationToken cancellationToken)
     {
-        var book = await cache.GetAsync();
-        Validate(query, book);
-        var now = time.GetUtcNow();
-        var start = DateOnly.FromDateTime(now.UtcDateTime);
+        Validate(query, await cache.GetAsync());
         var subject = query.ByGroup ? CoverageSubject.SubstitutionGroup : CoverageSubject.Item;
         var filter = new ProjectionFilter(query.RegionCodes, query.Keys, query.HorizonDays == 0 ? StockoutProjection.DefaultHorizonDays : query.HorizonDays);
-
-        IReadOnlyList<ProjectionRow> rows;
-        if (query.Level == CoverageLevel.Location)
-        {
-            var regions = query.RegionCodes.Count > 0 ? query.RegionCodes : book.Locations.Values.Select(l => l.RegionCode).Distinct().ToList();
-            var held = await Task.WhenAll(regions.Select(code => grains.GetGrain<IRegionAggregateGrain>(code).GetAllLocations()));
-            cancellationToken.ThrowIfCancellationRequested();
-            rows = AggregateProjection.FromLocations(held.SelectMany(h => h.Value), subject, filter, start);
-        }
-        else
-        {
-            var nation = grains.GetGrain<INationalAggregateGrain>(NationalAggregateKey.Sweden);
-            var cacheKey = string.Join('|', (int)query.Level, query.ByGroup, string.Join(',', query.Keys), string.Join(',', query.RegionCodes), filter.HorizonDays);
-            var version = await nation.GetVersion();
-            if (_cache.TryGetValue(cacheKey, out var hit) && hit.Version == version && hit.Start == start) rows = hit.Rows;
-            else
-            {
-                var totals = (await nation.GetTotals(new AggregateFilter([.. query.RegionCodes], subject, query.Keys).AsImmutable())).Value;
-                rows = AggregateProjection.Rows(totals.Regions, query.Level, subject, filter, start);
-                if (_cache.Count >= MaxCached) _cache.Clear();
-                _cache[cacheKey] = new Entry(totals.Version, start, rows);
-            }
-        }
+        var (now, rows) = await reader.ProjectionsAsync(query.Level, subject, filter, cancellationToken);
 
         IEnumerable<ProjectionRow> selected = rows;
         if (query.RunsOutWithinDays > 0) selected = selected.Where(r => r.RunsOutWithin(query.RunsOutWithinDays));
@@ -85,6 +52,7 @@ public sealed class ProjectionQueries(IGrainFactory grains, CatalogCache cache, 
     {
         var v = new Violations();
         v.Check(double.IsFinite(withinDays) && withinDays > 0, "threshold_days", "must be a number of days above zero");
+        v.Check(limit is >= 0 and <= 10_000, "limit", "must be between 0 and 10,000 (0 means 100)");
         if (v.Any) throw new DomainValidationException(v.Items);
         var book = await cache.GetAsync();
         var (_, rows) = await ProjectAsync(new ProjectionQuery(level, byGroup, [], [], RunsOutWithinDays: withinDays, Limit: 10_000), cancellationToken);

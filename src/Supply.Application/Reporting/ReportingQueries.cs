@@ -13,7 +13,7 @@ public sealed record LocationReportingRow(Location Location, DateTimeOffset? Las
 /// Per-location reporting of some regions from the aggregation path's snapshot (one call per region aggregate, cached a
 /// second), so a national list of who has not reported never asks every location grain. Access is the caller's business.
 /// </summary>
-public sealed class ReportingQueries(ICoverageCellSource source, CatalogCache cache, IOptions<CoverageOptions> options)
+public sealed class ReportingQueries(AggregateReader reader, CatalogCache cache, IOptions<CoverageOptions> options)
 {
     public TimeSpan StaleAfter => options.Value.StaleAfter;
 
@@ -25,7 +25,7 @@ public sealed class ReportingQueries(ICoverageCellSource source, CatalogCache ca
         foreach (var code in regionCodes) v.Check(Regions.IsRegionCode(code), "region_code", $"'{code}' is not a Swedish region code");
         if (v.Any) throw new DomainValidationException(v.Items);
         var book = await cache.GetAsync();
-        var snapshot = await source.SnapshotAsync(cancellationToken);
+        var snapshot = await reader.SnapshotAsync(cancellationToken);
         var rows = new List<LocationReportingRow>();
         foreach (var r in snapshot.Reporting)
         {

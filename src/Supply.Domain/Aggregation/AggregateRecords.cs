@@ -1,3 +1,4 @@
+using Supply.Domain.Stock;
 using Supply.Domain.Coverage;
 using Supply.Domain.Forecast;
 
@@ -7,8 +8,9 @@ namespace Supply.Domain.Aggregation;
 /// <param name="Usable">Usable stock on <see cref="LocationTotals.UsableOn"/> (<see cref="UsableStock"/>), at the reported daily consumption.</param>
 /// <param name="DailyConsumption">The reported average daily consumption, never negative.</param>
 /// <param name="AsOf">When this item's figures were last true (its newest snapshot or movement).</param>
-/// <param name="Expiries">The lots merged per expiry date (<see cref="ExpiringQuantity.Of"/>), so usable stock can be
-/// recomputed for another date (a scenario's start) from the aggregate alone (<see cref="UsableStock"/>).</param>
+/// <param name="Expiries">The lots with their numbers and expiry dates (<see cref="ExpiringQuantity.Of"/>), so usable stock can be
+/// recomputed for another date (a scenario's start), the expiry wave summed and a lot found, from the aggregate alone.</param>
+/// <param name="SnapshotAsOf">As-of of the item's newest snapshot (what the stock line shows).</param>
 /// <param name="Trend">Burn rates and Holt state from the location's consumption history on UsableOn (docs/projection.md).</param>
 public sealed record LocationItemTotals(
     string ItemId,
@@ -22,10 +24,17 @@ public sealed record LocationItemTotals(
     long Discrepancy,
     DateTimeOffset? AsOf,
     IReadOnlyList<ExpiringQuantity> Expiries,
+    DateTimeOffset? SnapshotAsOf = null,
     TrendState Trend = default)
 {
     /// <summary>The group key: the substitution group, or the item itself when it has none (a group of one).</summary>
     public string GroupKey => SubstitutionGroup.Length > 0 ? SubstitutionGroup : ItemId;
+
+    /// <summary>The stock line as the location's own view shows it (<see cref="ItemStock"/>), rebuilt from these totals.</summary>
+    public ItemStock ToItemStock() =>
+        new(ItemId, OnHand, Reserved, Quarantined, Available,
+            Expiries.Select(e => new Lot(e.LotNumber, e.ExpiresOn, e.Quantity)).ToList(), DailyConsumption,
+            DailyConsumption > 0 ? Available / DailyConsumption : null, SnapshotAsOf, AsOf, Discrepancy);
 }
 
 /// <summary>

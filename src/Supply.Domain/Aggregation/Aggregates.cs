@@ -31,7 +31,7 @@ public static class Aggregates
     public static LocationItemTotals ItemTotalsOf(ItemStock stock, string substitutionGroup, DateOnly date, TrendState trend = default) =>
         new(stock.ItemId, substitutionGroup, stock.OnHand, stock.Reserved, stock.Quarantined, stock.Available,
             UsableStock.Of(stock, date).Usable, Math.Max(0, stock.AverageDailyConsumption), stock.Discrepancy, stock.AsOf,
-            ExpiringQuantity.Of(stock.Lots), trend);
+            ExpiringQuantity.Of(stock.Lots), stock.SnapshotAsOf, trend);
 
     /// <summary>
     /// Newest version wins: stores <paramref name="value"/> under <paramref name="key"/> unless what is held

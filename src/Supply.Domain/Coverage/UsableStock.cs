@@ -30,12 +30,12 @@ public sealed record UsableStock(long OnHand, long Withheld, long Expired, long 
         Of(onHand, reserved, quarantined, ExpiringQuantity.Of(lots), dailyConsumption, date);
 
     /// <summary>
-    /// The same split from lots already merged per expiry date (<see cref="ExpiringQuantity.Of"/>): lot numbers only
-    /// order lots that expire on the same day, and such lots are trimmed, withheld, expired and used as one, so the
-    /// merged form gives exactly the figures of the lots themselves. Aggregates keep this form to recompute usable
-    /// stock for any date without holding every lot.
+    /// The same split from lots as aggregates keep them (<see cref="ExpiringQuantity.Of"/>): lot numbers only
+    /// order lots that expire on the same day, and such lots are trimmed, withheld, expired and used as one (the
+    /// walk below gives the same figures whether a date's lots come as one entry or several). Aggregates keep this
+    /// form to recompute usable stock for any date.
     /// </summary>
-    /// <param name="expiries">Ordered by date, one entry per date, quantities above zero (as <see cref="ExpiringQuantity.Of"/> makes them).</param>
+    /// <param name="expiries">Ordered by date, quantities above zero (as <see cref="ExpiringQuantity.Of"/> makes them).</param>
     public static UsableStock Of(long onHand, long reserved, long quarantined, IReadOnlyList<ExpiringQuantity> expiries, double dailyConsumption, DateOnly date)
     {
         onHand = Math.Max(0, onHand);
@@ -72,19 +72,26 @@ public sealed record UsableStock(long OnHand, long Withheld, long Expired, long 
     private static long Units(double x) => x >= 1e15 ? long.MaxValue / 4 : (long)Math.Floor(x + 1e-9);
 }
 
-/// <summary>Units of an item that expire on one date (all lots with that expiry date together).</summary>
-public readonly record struct ExpiringQuantity(DateOnly ExpiresOn, long Quantity)
+/// <summary>
+/// Units of one lot of an item and the date they expire. Aggregates keep one per lot (<see cref="Of"/>), so the same
+/// list answers usable stock for any date, the expiry wave and which locations hold a lot.
+/// </summary>
+/// <param name="LotNumber">The lot ("" where only the date is known).</param>
+public readonly record struct ExpiringQuantity(DateOnly ExpiresOn, long Quantity, string LotNumber = "")
 {
-    /// <summary>Lots merged per expiry date: quantities above zero only, ordered by date.</summary>
+    /// <summary>
+    /// The lots with quantities above zero, ordered by expiry date then lot number (the ledger's order). Lots that
+    /// expire on the same day are used, withheld and expired as one (<see cref="UsableStock.Of(long, long, long, IReadOnlyList{ExpiringQuantity}, double, DateOnly)"/>),
+    /// so keeping them apart changes no figure.
+    /// </summary>
     public static IReadOnlyList<ExpiringQuantity> Of(IReadOnlyList<Lot> lots)
     {
         // Plain arrays (not the compiler's collection-expression types): every storage serializer can read them back.
         if (lots.Count == 0) return Array.Empty<ExpiringQuantity>();
-        if (lots.Count == 1)
-            return lots[0].Quantity > 0 ? new[] { new ExpiringQuantity(lots[0].ExpiresOn, lots[0].Quantity) } : Array.Empty<ExpiringQuantity>();
-        var merged = new SortedDictionary<DateOnly, long>();
+        var kept = new List<ExpiringQuantity>(lots.Count);
         foreach (var lot in lots)
-            if (lot.Quantity > 0) merged[lot.ExpiresOn] = merged.GetValueOrDefault(lot.ExpiresOn) + lot.Quantity;
-        return merged.Select(kv => new ExpiringQuantity(kv.Key, kv.Value)).ToArray();
+            if (lot.Quantity > 0) kept.Add(new ExpiringQuantity(lot.ExpiresOn, lot.Quantity, lot.LotNumber));
+        kept.Sort(static (a, b) => a.ExpiresOn != b.ExpiresOn ? a.ExpiresOn.CompareTo(b.ExpiresOn) : string.CompareOrdinal(a.LotNumber, b.LotNumber));
+        return kept.Count == 0 ? Array.Empty<ExpiringQuantity>() : kept.ToArray();
     }
 }

@@ -34,6 +34,10 @@ public struct LocationTotalsSurrogate
     [Id(21)] public int[] ExpiryCounts;
     [Id(22)] public int[] ExpiresOn;
     [Id(23)] public long[] ExpiringQuantities;
+    // Lot numbers beside the expiries (null in states stored before lots were kept: read as "").
+    [Id(24)] public string[]? LotNumbers;
+    [Id(25)] public long[]? SnapshotAsOfTicks; // UTC ticks; 0 = none
+    [Id(26)] public short[]? SnapshotAsOfOffsets;
     // Consumption trend per item (TrendState; docs/projection.md). Null when no item has one, as in states stored before.
     [Id(30)] public double[]? Burn7;
     [Id(31)] public int[]? Observations7;
@@ -59,7 +63,8 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             ItemIds = new string[n], Groups = new string[n], OnHand = new long[n], Reserved = new long[n], Quarantined = new long[n],
             Available = new long[n], Usable = new long[n], DailyConsumption = new double[n], Discrepancy = new long[n],
             AsOfTicks = new long[n], AsOfOffsets = new short[n], ExpiryCounts = new int[n], ExpiresOn = new int[expiries],
-            ExpiringQuantities = new long[expiries],
+            ExpiringQuantities = new long[expiries], LotNumbers = new string[expiries], SnapshotAsOfTicks = new long[n],
+            SnapshotAsOfOffsets = new short[n],
         };
         var e = 0;
         if (value.Items.Any(i => i.Trend != default))
@@ -86,10 +91,12 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             s.DailyConsumption[i] = item.DailyConsumption;
             s.Discrepancy[i] = item.Discrepancy;
             if (item.AsOf is { } asOf) (s.AsOfTicks[i], s.AsOfOffsets[i]) = StoredTime.Split(asOf);
+            if (item.SnapshotAsOf is { } snapshotAsOf) (s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]) = StoredTime.Split(snapshotAsOf);
             s.ExpiryCounts[i] = item.Expiries.Count;
             foreach (var x in item.Expiries)
             {
                 s.ExpiresOn[e] = x.ExpiresOn.DayNumber;
+                s.LotNumbers[e] = x.LotNumber ?? "";
                 s.ExpiringQuantities[e++] = x.Quantity;
             }
         }
@@ -104,14 +111,20 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
         {
             var expiries = s.ExpiryCounts[i] == 0 ? [] : new ExpiringQuantity[s.ExpiryCounts[i]];
             for (var k = 0; k < expiries.Length; k++, e++)
-                expiries[k] = new ExpiringQuantity(DateOnly.FromDayNumber(s.ExpiresOn[e]), s.ExpiringQuantities[e]);
+                expiries[k] = new ExpiringQuantity(DateOnly.FromDayNumber(s.ExpiresOn[e]), s.ExpiringQuantities[e], LotNumber(s.LotNumbers, e));
             DateTimeOffset? asOf = s.AsOfTicks[i] == 0 ? null : StoredTime.Join(s.AsOfTicks[i], s.AsOfOffsets[i]);
+            DateTimeOffset? snapshotAsOf = s.SnapshotAsOfTicks is { } ticks && ticks[i] != 0 ? StoredTime.Join(ticks[i], s.SnapshotAsOfOffsets![i]) : null;
             items[i] = new LocationItemTotals(s.ItemIds[i], s.Groups[i], s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
-                s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries,
+                s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries, snapshotAsOf,
                 s.Burn7 is null ? default : new Supply.Domain.Forecast.TrendState(s.Burn7[i], s.Observations7![i], s.Burn28![i],
                     s.Observations28![i], s.Level![i], s.Slope![i], s.Observations![i]));
         }
         return new LocationTotals(s.LocationId, s.RegionCode, s.HealthcareRegion, s.Version, s.LastAsOf, s.LastReceivedAt,
             DateOnly.FromDayNumber(s.UsableOn), items);
     }
+
+    // Many locations hold the same lots of an item (one delivery spread over a region): one string per lot number
+    // keeps a region's copies from costing a string each.
+    private static string LotNumber(string[]? numbers, int at) =>
+        numbers is null || numbers[at].Length == 0 ? "" : string.IsInterned(numbers[at]) ?? string.Intern(numbers[at]);
 }

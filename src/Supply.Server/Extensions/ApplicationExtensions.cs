@@ -19,10 +19,10 @@ public static class ApplicationExtensions
         builder.Services.AddSingleton<ReportIntake>();
 
         builder.Services.Configure<CoverageOptions>(builder.Configuration.GetSection($"{SupplyOptions.Section}:Coverage"));
-        builder.Services.AddSingleton<ICoverageCellSource, AggregateCellSource>();
         builder.Services.AddSingleton<AggregateRebuilder>();
-        builder.Services.AddSingleton<NationalCoverageReader>();
-        // The read side both transports call (gRPC services translate; dashboard pages render).
+        // The read side both transports call (gRPC services translate; dashboard pages render): one reader of the
+        // aggregates (plans, filters, caches) under the query services.
+        builder.Services.AddSingleton<AggregateReader>();
         builder.Services.AddSingleton<CoverageQueries>();
         builder.Services.AddSingleton<StockQueries>();
         builder.Services.AddSingleton<Supply.Application.Forecast.ProjectionQueries>();

@@ -11,7 +11,7 @@ using Level = Supply.Contracts.V1.CoverageLevel;
 
 namespace Supply.Server.Services;
 
-/// <summary>The Coverage RPCs: translation only; <see cref="CoverageQueries"/> reads and watches.</summary>
+/// <summary>The Coverage RPCs: translation only (request → query record → <see cref="CoverageQueries"/> or <see cref="ProjectionQueries"/> → message); no caching here.</summary>
 public sealed class CoverageService(CoverageQueries queries, AggregateRebuilder rebuilder, ProjectionQueries projections,
     IOptions<CoverageOptions> options) : Contracts.V1.Coverage.CoverageBase
 {
@@ -40,17 +40,10 @@ public sealed class CoverageService(CoverageQueries queries, AggregateRebuilder 
     {
         var (at, rows) = await queries.RowsAsync(new CoverageQuery(ToDomain(request.Level), request.ByGroup, request.ItemId, request.SubstitutionGroup,
             (Domain.Catalog.ItemCategory)request.Category, request.RegionCodes), context.CancellationToken);
-        // Reused rows (a dashboard polling the nation: the national reader returns the same list while nothing changed)
-        // reuse their message too: nothing changes a sent response.
-        return Responses.GetValue(rows, r =>
-        {
-            var built = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
-            built.Rows.AddRange(r.Select(ToContract));
-            return built;
-        });
+        var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
+        response.Rows.AddRange(rows.Select(ToContract));
+        return response;
     }
-
-    private static readonly ConditionalWeakTable<IReadOnlyList<D.CoverageRow>, GetCoverageResponse> Responses = new();
 
     public override async Task<ListShortfallsResponse> ListShortfalls(ListShortfallsRequest request, ServerCallContext context)
     {

@@ -28,7 +28,8 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
 
     public override async Task<ItemStock> GetItemStock(GetItemStockRequest request, ServerCallContext context)
     {
-        var (item, lines, totals) = await queries.ItemStockAsync(request.ItemId, request.RegionCodes, request.Kinds.Select(k => (DomainKind)k).ToList());
+        var (item, lines, totals) = await queries.ItemStockAsync(request.ItemId, request.RegionCodes, request.Kinds.Select(k => (DomainKind)k).ToList(),
+            context.CancellationToken);
         var response = new ItemStock { ItemId = item.Id };
         response.Locations.AddRange(lines.Select(l => new LocationItemStock
         {
@@ -55,7 +56,7 @@ public sealed class StockQueryService(StockQueries queries) : StockQuery.StockQu
     public override async Task<ListReportingStatusResponse> ListReportingStatus(ListReportingStatusRequest request, ServerCallContext context)
     {
         var views = await queries.ReportingStatusAsync(request.RegionCode.Length == 0 ? [] : [request.RegionCode],
-            request.Kind == Contracts.V1.LocationKind.Unspecified ? [] : [(DomainKind)request.Kind]);
+            request.Kind == Contracts.V1.LocationKind.Unspecified ? [] : [(DomainKind)request.Kind], context.CancellationToken);
         var response = new ListReportingStatusResponse();
         response.Locations.AddRange(views.Select(v => new ReportingStatus
         {

@@ -33,6 +33,7 @@ public static class CliApp
             DevCommands.Create(stdout),
         };
         foreach (var command in CoverageCommands.Create(kit)) root.Add(command);
+        root.Add(ProjectionCommands.Create(kit));
         return root;
     }
 

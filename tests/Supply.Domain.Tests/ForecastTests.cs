@@ -73,6 +73,23 @@ public class ForecastTests
     }
 
     [Fact]
+    public void A_history_holds_only_the_days_it_has_at_most_a_year()
+    {
+        var h = new ConsumptionHistory();
+        h.RecordReported(At(0), 0, 5);
+        Assert.Equal(8, h.CellBytes); // one day: one cell
+        for (var d = 1; d <= 500; d++) h.RecordReported(At(0).AddDays(-d), 28, 5);
+        Assert.Equal(ConsumptionHistory.Days * 8, h.CellBytes); // never more than a year
+        var day = DateOnly.FromDateTime(At(0).UtcDateTime);
+        Assert.Equal(5.0, h.On(day.AddDays(-364)));
+        Assert.Null(h.On(day.AddDays(-365)));                  // out of the window
+        h.RecordConsumed(At(0).AddDays(30), 7);                 // a newer day moves the window on
+        Assert.Null(h.On(day.AddDays(-335)));
+        Assert.Equal(5.0, h.On(day.AddDays(-334)));
+        Assert.Equal(7.0, h.On(day.AddDays(30)));
+    }
+
+    [Fact]
     public void Worked_example_holt_smoothing()
     {
         // docs/projection.md#trend: 10, 12, 14 → level 11.662, slope 0.1602, tomorrow 11.8222.

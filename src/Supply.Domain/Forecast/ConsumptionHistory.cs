@@ -13,25 +13,40 @@ namespace Supply.Domain.Forecast;
 /// <remarks>
 /// Order-independent, like stock: the window ends on the newest day any report touched (a maximum), a cell is a maximum
 /// (reported) or an exact sum (consumed) of what fell on its day, and what falls before the window is dropped whichever
-/// arrives first, so any order of the same reports gives the same history. Arrays are allocated on first use: a line that
-/// only ever gets snapshots costs 8 bytes a day (2.9 KB), one with movements too 16 (5.8 KB).
-/// Public settable members are the persisted shape.
+/// arrives first, so any order of the same reports gives the same history. Each source holds only the span of days it
+/// has values for (<see cref="DaySeries{T}"/>): 8 bytes a day of reported periods, 8 a day of consumed movements, at
+/// most a year of each.
 /// </remarks>
 public sealed class ConsumptionHistory
 {
     /// <summary>Days kept: a year.</summary>
-    public const int Days = 365;
-
-    /// <summary>Day number (<see cref="DateOnly.DayNumber"/>) of the newest day in the window; 0 while empty.</summary>
-    public int EndDay { get; set; }
-    /// <summary>Per day (ring index day % Days): 1 + minutes since 2000-01-01 UTC of the winning report's as-of; 0 = none.</summary>
-    public int[]? ReportedKeys { get; set; }
-    public float[]? ReportedRates { get; set; }
-    public double[]? Consumed { get; set; }
+    public const int Days = DaySeries<double>.MaxDays;
 
     private static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private readonly DaySeries<ReportedDay> _reported = new();
+    private readonly DaySeries<double> _consumed = new();
+
+    /// <summary>A day's winning reported period: 1 + minutes since 2000-01-01 UTC of its report's as-of (0 = none), and its rate.</summary>
+    public readonly record struct ReportedDay(int Key, float Rate)
+    {
+        /// <summary>The newer report wins; in the same minute the larger rate (any total order would do: it only has to be one).</summary>
+        public ReportedDay Max(ReportedDay other) => other.Key > Key || (other.Key == Key && other.Rate > Rate) ? other : this;
+    }
+
+    /// <summary>Day number (<see cref="DateOnly.DayNumber"/>) of the newest day in the window; 0 while empty.</summary>
+    public int EndDay => _reported.End;
+
     public bool IsEmpty => EndDay == 0;
+
+    /// <summary>Bytes of day cells allocated (what the history costs beyond its two small objects).</summary>
+    public int CellBytes => _reported.Capacity * 8 + _consumed.Capacity * 8;
+
+    private void Advance(int day)
+    {
+        _reported.Advance(day);
+        _consumed.Advance(day);
+    }
 
     /// <summary>A reported average (already adjusted for stock-outs) over <paramref name="periodDays"/> days ending on as-of's date (0: that day alone).</summary>
     public void RecordReported(DateTimeOffset asOf, int periodDays, double perDay)
@@ -39,20 +54,9 @@ public sealed class ConsumptionHistory
         if (!double.IsFinite(perDay) || perDay < 0) return;
         var end = DateOnly.FromDateTime(asOf.UtcDateTime).DayNumber;
         Advance(end);
-        var key = 1 + (int)Math.Clamp((asOf - Epoch).TotalMinutes, 0, int.MaxValue - 1);
-        var rate = (float)perDay;
-        ReportedKeys ??= new int[Days];
-        ReportedRates ??= new float[Days];
-        var first = Math.Max(end - Math.Max(1, periodDays) + 1, EndDay - Days + 1);
-        for (var day = first; day <= end; day++)
-        {
-            var i = day % Days;
-            if (key > ReportedKeys[i] || (key == ReportedKeys[i] && rate > ReportedRates[i]))
-            {
-                ReportedKeys[i] = key;
-                ReportedRates[i] = rate;
-            }
-        }
+        var offered = new ReportedDay(1 + (int)Math.Clamp((asOf - Epoch).TotalMinutes, 0, int.MaxValue - 1), (float)perDay);
+        for (var day = Math.Max(end - Math.Max(1, periodDays) + 1, _reported.First); day <= end; day++)
+            _reported.Update(day, held => held.Max(offered));
     }
 
     /// <summary>A consumed movement of <paramref name="quantity"/> units on as-of's date.</summary>
@@ -61,39 +65,16 @@ public sealed class ConsumptionHistory
         if (quantity <= 0) return;
         var day = DateOnly.FromDateTime(asOf.UtcDateTime).DayNumber;
         Advance(day);
-        if (day <= EndDay - Days) return;
-        Consumed ??= new double[Days];
-        Consumed[day % Days] += quantity;
-    }
-
-    /// <summary>Moves the window's end forward to <paramref name="day"/>, clearing the days that leave it.</summary>
-    private void Advance(int day)
-    {
-        if (day <= EndDay) return;
-        if (EndDay == 0 || day - EndDay >= Days)
-        {
-            if (ReportedKeys is not null) { Array.Clear(ReportedKeys); Array.Clear(ReportedRates!); }
-            if (Consumed is not null) Array.Clear(Consumed);
-        }
-        else
-            for (var d = EndDay + 1; d <= day; d++)
-            {
-                var i = d % Days; // the cell of day d − Days, now out of the window
-                if (ReportedKeys is not null) { ReportedKeys[i] = 0; ReportedRates![i] = 0; }
-                if (Consumed is not null) Consumed[i] = 0;
-            }
-        EndDay = day;
+        _consumed.Update(day, held => held + quantity);
     }
 
     /// <summary>The observation of one day: the reported rate, else the consumed sum, else null (unknown).</summary>
     public double? On(DateOnly date)
     {
-        var day = date.DayNumber;
-        if (EndDay == 0 || day > EndDay || day <= EndDay - Days) return null;
-        var i = day % Days;
-        if (ReportedKeys is not null && ReportedKeys[i] != 0) return ReportedRates![i];
-        if (Consumed is not null && Consumed[i] > 0) return Consumed[i];
-        return null;
+        var reported = _reported.Get(date.DayNumber);
+        if (reported.Key != 0) return reported.Rate;
+        var consumed = _consumed.Get(date.DayNumber);
+        return consumed > 0 ? consumed : null;
     }
 
     /// <summary>The <paramref name="days"/> days ending on <paramref name="end"/>, oldest first; NaN where unknown.</summary>
@@ -104,16 +85,14 @@ public sealed class ConsumptionHistory
         return series;
     }
 
-    // The stored shape: only the run of days from the oldest filled cell to the window's end, oldest first.
+    // The stored shape: per source, the run of days from its oldest filled day to the window's end, oldest first.
 
-    public int ReportedRun() => Run(ReportedKeys is null ? null : i => ReportedKeys[i] != 0);
-    public int ConsumedRun() => Run(Consumed is null ? null : i => Consumed[i] != 0);
+    public int ReportedRun() => Run(_reported.Filled().Select(f => f.Day));
+    public int ConsumedRun() => Run(_consumed.Filled().Select(f => f.Day));
 
-    private int Run(Func<int, bool>? filled)
+    private int Run(IEnumerable<int> filledDays)
     {
-        if (filled is null || EndDay == 0) return 0;
-        for (var k = Days - 1; k >= 0; k--)
-            if (filled((EndDay - k) % Days)) return k + 1;
+        foreach (var day in filledDays) return EndDay - day + 1;
         return 0;
     }
 
@@ -121,50 +100,42 @@ public sealed class ConsumptionHistory
     {
         for (var j = 0; j < keys.Length; j++)
         {
-            var i = (EndDay - keys.Length + 1 + j) % Days;
-            keys[j] = ReportedKeys![i];
-            rates[j] = ReportedRates![i];
+            var cell = _reported.Get(EndDay - keys.Length + 1 + j);
+            (keys[j], rates[j]) = (cell.Key, cell.Rate);
         }
     }
 
     public void WriteConsumed(Span<double> consumed)
     {
-        for (var j = 0; j < consumed.Length; j++) consumed[j] = Consumed![(EndDay - consumed.Length + 1 + j) % Days];
+        for (var j = 0; j < consumed.Length; j++) consumed[j] = _consumed.Get(EndDay - consumed.Length + 1 + j);
     }
 
     /// <summary>Restores a stored history (the runs <see cref="WriteReported"/> and <see cref="WriteConsumed"/> wrote).</summary>
     public static ConsumptionHistory Read(int endDay, ReadOnlySpan<int> keys, ReadOnlySpan<float> rates, ReadOnlySpan<double> consumed)
     {
-        var h = new ConsumptionHistory { EndDay = endDay };
-        if (keys.Length > 0)
-        {
-            h.ReportedKeys = new int[Days];
-            h.ReportedRates = new float[Days];
-            for (var j = 0; j < keys.Length; j++)
+        var h = new ConsumptionHistory();
+        h.Advance(endDay);
+        for (var j = 0; j < keys.Length; j++)
+            if (keys[j] != 0)
             {
-                var i = (endDay - keys.Length + 1 + j) % Days;
-                h.ReportedKeys[i] = keys[j];
-                h.ReportedRates[i] = rates[j];
+                var cell = new ReportedDay(keys[j], rates[j]);
+                h._reported.Update(endDay - keys.Length + 1 + j, _ => cell);
             }
-        }
-        if (consumed.Length > 0)
-        {
-            h.Consumed = new double[Days];
-            for (var j = 0; j < consumed.Length; j++) h.Consumed[(endDay - consumed.Length + 1 + j) % Days] = consumed[j];
-        }
+        for (var j = 0; j < consumed.Length; j++)
+            if (consumed[j] != 0)
+            {
+                var value = consumed[j];
+                h._consumed.Update(endDay - consumed.Length + 1 + j, _ => value);
+            }
         return h;
     }
 
-    /// <summary>Same content (for tests and the stored shape): window end and every cell.</summary>
+    /// <summary>Same content (for tests and the stored shape): window end and every day of the window.</summary>
     public bool SameAs(ConsumptionHistory other)
     {
-        if (EndDay != other.EndDay) return false;
-        for (var i = 0; i < Days; i++)
-        {
-            if ((ReportedKeys?[i] ?? 0) != (other.ReportedKeys?[i] ?? 0)) return false;
-            if ((ReportedRates?[i] ?? 0) != (other.ReportedRates?[i] ?? 0)) return false;
-            if ((Consumed?[i] ?? 0) != (other.Consumed?[i] ?? 0)) return false;
-        }
+        if (EndDay != other.EndDay || _consumed.End != other._consumed.End) return false;
+        for (var day = EndDay - Days + 1; day <= EndDay; day++)
+            if (_reported.Get(day) != other._reported.Get(day) || _consumed.Get(day) != other._consumed.Get(day)) return false;
         return true;
     }
 }

@@ -83,8 +83,9 @@ public sealed class ProjectionTests : IAsyncLifetime
     [Fact]
     public async Task The_projection_gives_burn_rates_trend_and_stockout_dates_with_their_basis_per_region_and_nation()
     {
+        // Each accepted report republishes the location's totals; wait until the last one (m2) has reached the nation.
         var regions = await ProjectionWhen(new GetProjectionRequest { Level = CoverageLevel.Region, Key = Ffp2 },
-            r => r.Projections.Count == 2 && r.Projections.Sum(p => p.Usable) > 0);
+            r => r.Projections.Count == 2 && r.Projections.Sum(p => p.Usable) > 0 && r.Projections.Any(p => p.BurnRate7D.Observations == 3));
 
         var gotland = regions.Projections.Single(p => p.Area == "09");
         var start = DateOnly.ParseExact(gotland.Start, "yyyy-MM-dd");

@@ -76,6 +76,7 @@ async Task<int> RunAsync()
 {
     var ct = stop.Token;
     Console.WriteLine("== Supply.CoverageBench (issue 4)");
+    HistoryMemory.Print(); // issue 15: what the consumption history costs per stock line
     Console.WriteLine($"configuration : {o.Locations:N0} locations x {o.Items:N0} items = {(long)o.Locations * o.Items:N0} stock lines; " +
                       $"{o.Streams} streams x window {o.Window}");
 #if DEBUG
@@ -265,6 +266,31 @@ async Task<int> RunAsync()
                 throw new InvalidOperationException($"ListShortfalls returned {reply.Shortfalls.Count} rows, expected {Math.Min(100, o.Items)}");
         });
         Console.WriteLine($"ListShortfalls: nation, worst 100 items: {Stats.Of(shortfallMs)} {cpu}");
+
+        // ---- projections (issue 15): national, all items; the first call walks every row, later ones reuse it until the nation changes ----
+        var projectionRequest = new ListProjectionsRequest { Level = CoverageLevel.Nation, Limit = 10_000 };
+        var coverageClient = query;
+        cpu = new CpuWindow(server.Pid);
+        var computing = Stopwatch.StartNew();
+        var projected = await coverageClient.ListProjectionsAsync(projectionRequest, auth.Reader, DateTime.UtcNow.AddMinutes(2), ct);
+        var computedMs = computing.Elapsed.TotalMilliseconds;
+        if (projected.Projections.Count != o.Items)
+            throw new InvalidOperationException($"ListProjections returned {projected.Projections.Count} rows, expected {o.Items}");
+        var projectionMs = await TimedCalls(o.CoverageCalls, async () =>
+            await coverageClient.ListProjectionsAsync(projectionRequest, auth.Reader, DateTime.UtcNow.AddMinutes(2), ct));
+        var projection = Stats.Of(projectionMs);
+        Console.WriteLine($"ListProjections: nation, all items ({o.Items:N0} rows): first call (walks every row) {computedMs:N0} ms; then {projection} " +
+                          $"(bar: p99 < 20 ms) {Bar(projection.P99 < 20)} {cpu}");
+        // Not reused: a query not asked before (here a new horizon each time) walks every row, as after any change to the nation.
+        var walkMs = new List<double>();
+        for (var k = 0; k < Math.Min(20, o.ShortfallCalls * 2); k++)
+        {
+            var clock = Stopwatch.StartNew();
+            await coverageClient.ListProjectionsAsync(new ListProjectionsRequest { Level = CoverageLevel.Nation, Limit = 10_000, HorizonDays = 700 + k },
+                auth.Reader, DateTime.UtcNow.AddMinutes(2), ct); // a new horizon is a new query: computed, not reused
+            walkMs.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"ListProjections: nation, all items, computed each call (new horizon): {Stats.Of(walkMs)}");
 
         // ---- location level: one region's locations for one item (rolled up from the cells of that region and item only) ----
         var localRequest = new GetCoverageRequest { Level = CoverageLevel.Location, ItemId = workload.ItemIds[0], RegionCodes = { "01" } };

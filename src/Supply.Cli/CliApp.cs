@@ -36,6 +36,7 @@ public static class CliApp
         };
         foreach (var command in CoverageCommands.Create(kit)) root.Add(command);
         foreach (var command in ReadinessCommands.Expiry(kit)) root.Add(command);
+        root.Add(ProjectionCommands.Create(kit));
         return root;
     }
 

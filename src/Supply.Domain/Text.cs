@@ -9,6 +9,8 @@ public static class Limits
     /// <summary>Enough to fix a file in one go, few enough to keep an error reply small.</summary>
     public const int MaxViolations = 50;
     public const int MaxLotsPerLine = 200;
+    /// <summary>The longest period a reported consumption average may cover (a year and a day).</summary>
+    public const int MaxConsumptionPeriodDays = 366;
     public const int MaxLotNumberLength = 64;
     public const int MaxReasonCodeLength = 64;
     /// <summary>Clocks differ between regional systems; an as-of a little in the future is tolerated.</summary>

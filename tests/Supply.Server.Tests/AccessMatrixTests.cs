@@ -99,6 +99,10 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
         ("ListStaleLocations", Target.Other, ["coordinator"]),
         ("WatchAlerts", Target.Own, ["coordinator"]),
         ("RebuildAggregates", Target.Own, ["admin"]),
+        ("GetProjection", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("GetProjection", Target.Other, ["coordinator"]),
+        ("ListProjections", Target.Own, ["reporter-12", "coordinator", "reader-12"]),
+        ("ListProjections", Target.Other, ["coordinator"]),
     ];
 
     public static TheoryData<string, string, string> Matrix()
@@ -235,6 +239,12 @@ public sealed class AccessMatrixTests(AccessMatrixTests.Fixture fixture) : IClas
                 case "RunScenario": await new Scenarios.ScenariosClient(channel).RunScenarioAsync(new RunScenarioRequest { Document = "id: [" }); break;
                 case "GetCoverage": await new CoverageRpc.CoverageClient(channel).GetCoverageAsync(new GetCoverageRequest { RegionCodes = { region } }); break;
                 case "ListShortfalls": await new CoverageRpc.CoverageClient(channel).ListShortfallsAsync(new ListShortfallsRequest { ThresholdDays = 7 }); break;
+                case "GetProjection":
+                    await new CoverageRpc.CoverageClient(channel).GetProjectionAsync(new GetProjectionRequest { Key = Ffp2, RegionCodes = { region } });
+                    break;
+                case "ListProjections":
+                    await new CoverageRpc.CoverageClient(channel).ListProjectionsAsync(new ListProjectionsRequest { RegionCodes = { region } });
+                    break;
                 case "ListStaleLocations": await new CoverageRpc.CoverageClient(channel).ListStaleLocationsAsync(new ListStaleLocationsRequest { RegionCode = region }); break;
                 case "WatchAlerts":
                     using (var watch = new CoverageRpc.CoverageClient(channel).WatchAlerts(new WatchAlertsRequest { ThresholdDays = 7 }))

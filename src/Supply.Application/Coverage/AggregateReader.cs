@@ -25,8 +25,12 @@ namespace Supply.Server.Coverage;
 /// Location rows, and group rows restricted to one item or one category (a group's sums mix items), are rolled up
 /// from the snapshot's cells of only the regions and items asked for.
 /// </remarks>
-public sealed class AggregateReader(IGrainFactory grains, CatalogCache cache, IOptions<CoverageOptions> options, TimeProvider time)
+public sealed partial class AggregateReader(IGrainFactory grains, CatalogCache cache, IOptions<CoverageOptions> options, TimeProvider time)
 {
+    // For the other parts of this class (AggregateReader.Projections.cs): primary constructor parameters are seen in this part only.
+    private IGrainFactory Grains => grains;
+    private TimeProvider Time => time;
+
     private static readonly TimeSpan SnapshotReuse = TimeSpan.FromSeconds(1);
     private const int MaxCachedRows = 256;
     private readonly SemaphoreSlim _snapshotGate = new(1, 1);

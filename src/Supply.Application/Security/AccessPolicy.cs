@@ -36,6 +36,9 @@ public sealed class AccessPolicy(CatalogCache catalog)
         [Scenarios.Descriptor.FindMethodByName("RunScenario").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),
         [Contracts.V1.Coverage.Descriptor.FindMethodByName("GetCoverage").FullName] = (c, r, _) => ReadRegions(c, ((GetCoverageRequest)r).RegionCodes),
         [Contracts.V1.Coverage.Descriptor.FindMethodByName("ListShortfalls").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),
+        // Projections: a region's own rows for its readers, as coverage; everything else national (docs/projection.md).
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("GetProjection").FullName] = (c, r, _) => ReadRegions(c, ((GetProjectionRequest)r).RegionCodes),
+        [Contracts.V1.Coverage.Descriptor.FindMethodByName("ListProjections").FullName] = (c, r, _) => ReadRegions(c, ((ListProjectionsRequest)r).RegionCodes),
         [Contracts.V1.Coverage.Descriptor.FindMethodByName("ListStaleLocations").FullName] = (c, r, _) =>
             ReadRegions(c, ((ListStaleLocationsRequest)r).RegionCode is { Length: > 0 } code ? [code] : []),
         [Contracts.V1.Coverage.Descriptor.FindMethodByName("WatchAlerts").FullName] = (c, _, _) => Role(c, Roles.NationalCoordinator),

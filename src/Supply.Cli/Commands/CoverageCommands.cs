@@ -8,7 +8,7 @@ namespace Supply.Cli.Commands;
 /// <summary><c>supply coverage</c>, <c>supply shortfalls</c>, <c>supply alerts --follow</c>, <c>supply aggregates rebuild</c>.</summary>
 internal static class CoverageCommands
 {
-    private static readonly Dictionary<string, V1.CoverageLevel> Levels = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, V1.CoverageLevel> Levels = new(StringComparer.OrdinalIgnoreCase)
     {
         ["location"] = V1.CoverageLevel.Location,
         ["region"] = V1.CoverageLevel.Region,
@@ -16,14 +16,14 @@ internal static class CoverageCommands
         ["nation"] = V1.CoverageLevel.Nation,
     };
 
-    private static Option<string> LevelOption()
+    internal static Option<string> LevelOption()
     {
         var level = new Option<string>("--level") { Description = "location, region, healthcare-region or nation", DefaultValueFactory = _ => "nation" };
         level.AcceptOnlyFromAmong([.. Levels.Keys]);
         return level;
     }
 
-    private static Option<bool> GroupOption() => new("--by-group") { Description = "Count substitution groups instead of items" };
+    internal static Option<bool> GroupOption() => new("--by-group") { Description = "Count substitution groups instead of items" };
 
     public static IEnumerable<Command> Create(CommandKit kit)
     {
@@ -48,13 +48,18 @@ internal static class CoverageCommands
         var level2 = LevelOption();
         var byGroup2 = GroupOption();
         var json2 = kit.JsonOption();
-        var shortfalls = new Command("shortfalls", "Everything under a number of days of supply, worst first") { threshold, level2, byGroup2, json2 };
+        var projected2 = ProjectedOption("List what runs out within --days by the projection (expiry and trend counted), not today's days of supply");
+        var shortfalls = new Command("shortfalls", "Everything under a number of days of supply, worst first") { threshold, level2, byGroup2, projected2, json2 };
         kit.SetAction(shortfalls, async (ctx, r, ct) =>
         {
-            var request = new V1.ListShortfallsRequest { ThresholdDays = r.GetValue(threshold), Level = Levels[r.GetValue(level2)!], ByGroup = r.GetValue(byGroup2) };
+            var request = new V1.ListShortfallsRequest
+            {
+                ThresholdDays = r.GetValue(threshold), Level = Levels[r.GetValue(level2)!], ByGroup = r.GetValue(byGroup2), Projected = r.GetValue(projected2),
+            };
             using var conn = ctx.Connect();
             var reply = await conn.CallAsync(c => conn.Coverage.ListShortfallsAsync(request, cancellationToken: c).ResponseAsync, ct);
             if (r.GetValue(json2)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
+            if (request.Projected) { ProjectionCommands.Table(reply.Shortfalls.Select(s => s.Projection)).WriteTo(ctx.Out); return ExitCodes.Ok; }
             var table = Rows(reply.Shortfalls.Select(s => s.Row), ("TO THRESHOLD", reply.Shortfalls.Select(s => Fmt.N(s.UnitsToThreshold)).ToList()));
             table.WriteTo(ctx.Out);
             return ExitCodes.Ok;
@@ -63,18 +68,21 @@ internal static class CoverageCommands
         var threshold3 = new Option<double>("--days") { Description = "Alert when coverage falls below this many days", DefaultValueFactory = _ => 7 };
         var level3 = LevelOption();
         var follow = new Option<bool>("--follow") { Description = "Keep watching and print alerts as they happen (Ctrl+C to stop)" };
-        var alerts = new Command("alerts", "Coverage below a threshold, recoveries, locations going stale") { threshold3, level3, follow };
+        var projected3 = ProjectedOption("Alert when the projection runs out within --days (expiry and trend counted)");
+        var alerts = new Command("alerts", "Coverage below a threshold, recoveries, locations going stale") { threshold3, level3, follow, projected3 };
         kit.SetAction(alerts, async (ctx, r, ct) =>
         {
             var request = new V1.WatchAlertsRequest
             {
-                ThresholdDays = r.GetValue(threshold3), Level = Levels[r.GetValue(level3)!], Follow = r.GetValue(follow),
+                ThresholdDays = r.GetValue(threshold3), Level = Levels[r.GetValue(level3)!], Follow = r.GetValue(follow), Projected = r.GetValue(projected3),
             };
             using var conn = ctx.Connect();
             using var call = conn.Coverage.WatchAlerts(request, cancellationToken: ct);
             await foreach (var alert in call.ResponseStream.ReadAllAsync(ct))
             {
-                var what = alert.Row is { } row
+                var what = alert.Projection is { } p
+                    ? $"{p.Area} {p.Key}: runs out {(p.AtCurrent.RunsOut ? p.AtCurrent.StockoutOn : "-")} at current, {(p.AtTrend.RunsOut ? p.AtTrend.StockoutOn : "-")} at trend (usable {Fmt.N(p.Usable)})"
+                    : alert.Row is { } row
                     ? $"{row.Area} {row.Key}: {(row.HasDaysOfSupply ? Fmt.D(row.DaysOfSupply) + " days" : "-")} (usable {Fmt.N(row.Usable)})"
                     : alert.LocationId;
                 ctx.Out.WriteLine($"{alert.At.ToDateTimeOffset():yyyy-MM-dd HH:mm:ssZ} {alert.Kind,-9} {what}");
@@ -93,6 +101,8 @@ internal static class CoverageCommands
         });
         return [coverage, shortfalls, alerts, new Command("aggregates", "The aggregation path") { rebuild }];
     }
+
+    private static Option<bool> ProjectedOption(string description) => new("--projected") { Description = description };
 
     private static Table Rows(IEnumerable<V1.CoverageRow> rows, (string Name, List<string> Values)? extra = null)
     {

@@ -47,7 +47,8 @@ public static class ContractMapping
 
     private static D.Stock.SnapshotLine ToDomain(SnapshotLine l) =>
         new(l.ItemId, l.OnHand, l.Reserved, l.Quarantined,
-            l.Lots.Select(x => new D.Stock.LotInput(x.LotNumber, x.ExpiresOn, x.Quantity)).ToList(), l.AverageDailyConsumption);
+            l.Lots.Select(x => new D.Stock.LotInput(x.LotNumber, x.ExpiresOn, x.Quantity)).ToList(), l.AverageDailyConsumption,
+            l.ConsumptionPeriodDays, l.StockoutDays);
 
     private static D.Stock.MovementLine ToDomain(Movement m) =>
         new(m.ItemId, (D.Stock.MovementType)m.Type, m.Quantity, m.LotNumber, m.ExpiresOn, m.ReasonCode, m.CounterpartyLocationId);
@@ -65,6 +66,7 @@ public static class ContractMapping
                     {
                         ItemId = l.ItemId, OnHand = l.OnHand, Reserved = l.Reserved, Quarantined = l.Quarantined,
                         AverageDailyConsumption = l.AverageDailyConsumption,
+                        ConsumptionPeriodDays = l.ConsumptionPeriodDays, StockoutDays = l.StockoutDays,
                     };
                     line.Lots.AddRange(l.Lots.Select(x => new Lot { LotNumber = x.LotNumber, ExpiresOn = x.ExpiresOn, Quantity = x.Quantity }));
                     return line;
@@ -105,6 +107,18 @@ public static class ContractMapping
             AverageDailyConsumption = s.AverageDailyConsumption, DaysOfSupply = s.DaysOfSupply ?? 0, HasDaysOfSupply = s.DaysOfSupply.HasValue,
             SnapshotAsOf = ToTimestamp(s.SnapshotAsOf), AsOf = ToTimestamp(s.AsOf), Discrepancy = s.Discrepancy,
         };
+        if (s.Measure is { } m)
+        {
+            line.ConsumptionBasis = m.Basis switch
+            {
+                D.Coverage.ConsumptionBasis.AdjustedForStockout => ConsumptionBasis.AdjustedForStockout,
+                D.Coverage.ConsumptionBasis.Unadjusted => ConsumptionBasis.Unadjusted,
+                _ => ConsumptionBasis.Reported,
+            };
+            line.ReportedDailyConsumption = m.ReportedPerDay;
+            line.ConsumptionPeriodDays = m.PeriodDays;
+            line.StockoutDays = m.StockoutDays;
+        }
         line.Lots.AddRange(s.Lots.Select(l => new Lot { LotNumber = l.LotNumber, ExpiresOn = l.ExpiresOn.ToString("yyyy-MM-dd"), Quantity = l.Quantity }));
         return line;
     }

@@ -1,5 +1,6 @@
 using Supply.Domain.Stock;
 using Supply.Domain.Coverage;
+using Supply.Domain.Forecast;
 
 namespace Supply.Domain.Aggregation;
 
@@ -10,6 +11,7 @@ namespace Supply.Domain.Aggregation;
 /// <param name="Expiries">The lots with their numbers and expiry dates (<see cref="ExpiringQuantity.Of"/>), so usable stock can be
 /// recomputed for another date (a scenario's start), the expiry wave summed and a lot found, from the aggregate alone.</param>
 /// <param name="SnapshotAsOf">As-of of the item's newest snapshot (what the stock line shows).</param>
+/// <param name="Trend">Burn rates and Holt state from the location's consumption history on UsableOn (docs/projection.md).</param>
 public sealed record LocationItemTotals(
     string ItemId,
     string SubstitutionGroup,
@@ -22,7 +24,8 @@ public sealed record LocationItemTotals(
     long Discrepancy,
     DateTimeOffset? AsOf,
     IReadOnlyList<ExpiringQuantity> Expiries,
-    DateTimeOffset? SnapshotAsOf = null)
+    DateTimeOffset? SnapshotAsOf = null,
+    TrendState Trend = default)
 {
     /// <summary>The group key: the substitution group, or the item itself when it has none (a group of one).</summary>
     public string GroupKey => SubstitutionGroup.Length > 0 ? SubstitutionGroup : ItemId;
@@ -70,6 +73,9 @@ public sealed record LocationStatus(
 /// </summary>
 /// <param name="SubstitutionGroup">The item's group (item rows), or the group itself (group rows; "" for a group of one).</param>
 /// <param name="OldestAsOf">The oldest last as-of among the contributing locations: if that is fresh, none of the row is stale.</param>
+/// <param name="Trend">The sum of the locations' trend states (they add up: <see cref="TrendState"/>).</param>
+/// <param name="Expiries">Walkable stock per expiry week and <paramref name="Unlotted"/> stock without one (<see cref="WalkableStock"/>): what a
+/// projection walks (docs/projection.md#walk).</param>
 public sealed record AggregateRow(
     string HealthcareRegion,
     CoverageSubject Subject,
@@ -84,10 +90,24 @@ public sealed record AggregateRow(
     int Locations,
     int LocationsWithDiscrepancy,
     DateTimeOffset? OldestAsOf,
-    DateTimeOffset? NewestAsOf)
+    DateTimeOffset? NewestAsOf,
+    TrendState Trend = default,
+    IReadOnlyList<ExpiringQuantity>? Expiries = null,
+    long Unlotted = 0)
 {
     /// <summary>Usable / daily consumption; null when nothing is consumed.</summary>
     public double? DaysOfSupply => DailyConsumption > 0 ? Usable / DailyConsumption : null;
+
+    /// <summary>By value, expiries included (a record would compare the list by reference).</summary>
+    public bool Equals(AggregateRow? other) =>
+        other is not null && (HealthcareRegion, Subject, Key, SubstitutionGroup, OnHand, Reserved, Quarantined, Available, Usable)
+            == (other.HealthcareRegion, other.Subject, other.Key, other.SubstitutionGroup, other.OnHand, other.Reserved, other.Quarantined,
+                other.Available, other.Usable)
+        && (DailyConsumption, Locations, LocationsWithDiscrepancy, OldestAsOf, NewestAsOf, Trend, Unlotted)
+            == (other.DailyConsumption, other.Locations, other.LocationsWithDiscrepancy, other.OldestAsOf, other.NewestAsOf, other.Trend, other.Unlotted)
+        && (Expiries ?? []).SequenceEqual(other.Expiries ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(HealthcareRegion, Subject, Key, OnHand, Usable, DailyConsumption, Locations);
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
+using Supply.Domain.Forecast;
 using Supply.Domain.Scenarios;
 using Supply.Domain.Stock;
 
@@ -20,16 +21,17 @@ public static class Aggregates
     {
         if (!catalog.TryGetLocation(ledger.LocationId, out var location)) return null;
         var items = ledger.CurrentStock().Select(stock => ItemTotalsOf(stock,
-            catalog.TryGetItem(stock.ItemId, out var item) ? item.SubstitutionGroup : "", date)).ToList();
+            catalog.TryGetItem(stock.ItemId, out var item) ? item.SubstitutionGroup : "", date,
+            TrendState.Of(ledger.Items[stock.ItemId].History, date))).ToList();
         return new LocationTotals(location.Id, location.RegionCode, HealthcareRegions.Of(location), ledger.Version,
             ledger.LastAsOf, ledger.LastReceivedAt, date, items);
     }
 
     /// <summary>One item's totals: the same figures <see cref="CoverageCell.Of"/> derives (usable at the reported rate).</summary>
-    public static LocationItemTotals ItemTotalsOf(ItemStock stock, string substitutionGroup, DateOnly date) =>
+    public static LocationItemTotals ItemTotalsOf(ItemStock stock, string substitutionGroup, DateOnly date, TrendState trend = default) =>
         new(stock.ItemId, substitutionGroup, stock.OnHand, stock.Reserved, stock.Quarantined, stock.Available,
             UsableStock.Of(stock, date).Usable, Math.Max(0, stock.AverageDailyConsumption), stock.Discrepancy, stock.AsOf,
-            ExpiringQuantity.Of(stock.Lots), stock.SnapshotAsOf);
+            ExpiringQuantity.Of(stock.Lots), stock.SnapshotAsOf, trend);
 
     /// <summary>
     /// Newest version wins: stores <paramref name="value"/> under <paramref name="key"/> unless what is held
@@ -89,8 +91,8 @@ public static class Aggregates
             var items = InItemOrder(location.Items) ? location.Items : location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
             foreach (var item in items)
             {
-                Part(own, (CoverageSubject.Item, item.ItemId), item.SubstitutionGroup).Add(item);
-                Part(own, (CoverageSubject.SubstitutionGroup, item.GroupKey), item.SubstitutionGroup).Add(item);
+                Part(own, (CoverageSubject.Item, item.ItemId), item.SubstitutionGroup).Add(item, location.UsableOn);
+                Part(own, (CoverageSubject.SubstitutionGroup, item.GroupKey), item.SubstitutionGroup).Add(item, location.UsableOn);
             }
             foreach (var ((subject, key), part) in own)
             {
@@ -244,18 +246,30 @@ public static class Aggregates
         private bool _discrepant;
         private int _locations, _locationsWithDiscrepancy;
         private DateTimeOffset? _oldest, _newest;
+        private TrendState _trend;
+        private long _unlotted;
+        private Dictionary<int, long>? _weeks; // walkable stock per expiry week (WalkableStock), only once some has an expiry
 
-        public void Add(LocationItemTotals i)
+        public void Add(LocationItemTotals i, DateOnly usableOn)
         {
             _onHand += i.OnHand; _reserved += i.Reserved; _quarantined += i.Quarantined; _available += i.Available;
             _usable += i.Usable; _daily += i.DailyConsumption;
             if (i.Discrepancy > 0) _discrepant = true;
+            _trend += i.Trend;
+            // Discrepant stock counts as zero, as in usable (the ledger floors on hand at zero already).
+            _unlotted += i.Expiries.Count == 0
+                ? Math.Max(0, i.OnHand - Math.Max(0, i.Reserved) - Math.Max(0, i.Quarantined))
+                : WalkableStock.AddTo(_weeks ??= [], i.OnHand, i.Reserved, i.Quarantined, i.Expiries, usableOn);
         }
 
         public void AddLocation(Sum part, DateTimeOffset? lastAsOf)
         {
             _onHand += part._onHand; _reserved += part._reserved; _quarantined += part._quarantined;
             _available += part._available; _usable += part._usable; _daily += part._daily;
+            _trend += part._trend;
+            _unlotted += part._unlotted;
+            if (part._weeks is not null)
+                foreach (var (week, q) in part._weeks) (_weeks ??= [])[week] = _weeks.GetValueOrDefault(week) + q;
             _locations++;
             if (part._discrepant) _locationsWithDiscrepancy++;
             if (lastAsOf is { } asOf)
@@ -267,6 +281,7 @@ public static class Aggregates
 
         public AggregateRow Row(string hcr, CoverageSubject subject, string key) =>
             new(hcr, subject, key, Group, _onHand, _reserved, _quarantined, _available, _usable, _daily,
-                _locations, _locationsWithDiscrepancy, _oldest, _newest);
+                _locations, _locationsWithDiscrepancy, _oldest, _newest, _trend,
+                _weeks is null ? Array.Empty<ExpiringQuantity>() : WalkableStock.ToExpiries(_weeks), _unlotted);
     }
 }

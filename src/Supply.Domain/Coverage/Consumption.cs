@@ -49,4 +49,22 @@ public static class Consumption
             ? new DailyConsumption(fallback, fallback * period.PeriodDays, ConsumptionBasis.Fallback)
             : new DailyConsumption((double)period.Consumed / period.PeriodDays, period.Consumed, ConsumptionBasis.Unadjusted);
     }
+
+    /// <summary>
+    /// The same adjustment for a reported <em>average</em> (what snapshot lines carry): the period's consumption is
+    /// <c>average × periodDays</c>, so the adjusted average is <c>average × periodDays / (periodDays − stockoutDays)</c>.
+    /// A period of 0 (not said) or no stock-out days leaves the figure as reported; a whole period out of stock
+    /// leaves it unadjusted (a lower bound). Inputs are validated at the contract (<see cref="Stock.ReportValidator"/>).
+    /// </summary>
+    public static DailyConsumption AdjustAverage(double averagePerDay, int periodDays, int stockoutDays)
+    {
+        var period = Math.Max(1, periodDays);
+        if (stockoutDays <= 0 || periodDays <= 0) return new DailyConsumption(averagePerDay, averagePerDay * period, ConsumptionBasis.Reported);
+        if (stockoutDays >= periodDays) return new DailyConsumption(averagePerDay, averagePerDay * period, ConsumptionBasis.Unadjusted);
+        var adjusted = averagePerDay * periodDays / (periodDays - stockoutDays);
+        return new DailyConsumption(adjusted, adjusted * periodDays, ConsumptionBasis.AdjustedForStockout);
+    }
 }
+
+/// <summary>How an item's daily consumption was measured: as reported, over which period, and the adjustment applied.</summary>
+public sealed record ConsumptionMeasure(double ReportedPerDay, int PeriodDays, int StockoutDays, ConsumptionBasis Basis);

@@ -1,8 +1,11 @@
+using Supply.Domain.Coverage;
+using Supply.Domain.Forecast;
+
 namespace Supply.Domain.Stock;
 
 public sealed record SnapshotEntry(
     string ReportId, DateTimeOffset AsOf, bool PhysicalCount, long OnHand, long Reserved, long Quarantined,
-    IReadOnlyList<Lot> Lots, double AverageDailyConsumption)
+    IReadOnlyList<Lot> Lots, double AverageDailyConsumption, int ConsumptionPeriodDays = 0, int StockoutDays = 0)
 {
     /// <summary>Total order on snapshots: later as-of wins; on a tie the larger report id, so order never matters.</summary>
     public bool IsNewerThan(SnapshotEntry other) =>
@@ -34,6 +37,8 @@ public sealed class ItemLedger
     public SnapshotEntry? Snapshot { get; set; }
     /// <summary>Only movements dated strictly after <see cref="Snapshot"/>, kept sorted (as-of, report, line).</summary>
     public List<MovementEntry> Movements { get; set; } = [];
+    /// <summary>Daily consumption of the last year, from every accepted report (null until one tells consumption).</summary>
+    public ConsumptionHistory? History { get; set; }
 
     /// <summary>Takes the snapshot if it is the newest; returns whether it changed the current stock.</summary>
     public bool Offer(SnapshotEntry snapshot)
@@ -64,9 +69,15 @@ public sealed class ItemLedger
         var quarantined = Snapshot?.Quarantined ?? 0;
         var available = Math.Max(0, onHand - reserved - quarantined);
         var asOf = Movements.Count > 0 ? Movements[^1].AsOf : Snapshot?.AsOf;
-        var adc = Snapshot?.AverageDailyConsumption ?? 0;
+        var reported = Snapshot?.AverageDailyConsumption ?? 0;
+        var period = Snapshot?.ConsumptionPeriodDays ?? 0;
+        var stockout = Snapshot?.StockoutDays ?? 0;
+        // Reported consumption, scaled up for the days the location had none to consume (docs/reports.md#consumption).
+        var daily = Consumption.AdjustAverage(reported, period, stockout);
+        var adc = daily.PerDay;
         return new ItemStock(itemId, onHand, reserved, quarantined, available, CurrentLots(onHand), adc,
-            adc > 0 ? available / adc : null, Snapshot?.AsOf, asOf, Discrepancy: raw >= 0 ? 0 : raw == long.MinValue ? long.MaxValue : -raw);
+            adc > 0 ? available / adc : null, Snapshot?.AsOf, asOf, Discrepancy: raw >= 0 ? 0 : raw == long.MinValue ? long.MaxValue : -raw,
+            new ConsumptionMeasure(reported, period, stockout, daily.Basis));
     }
 
     /// <summary>
@@ -131,4 +142,5 @@ public sealed record ItemStock(
     double? DaysOfSupply,
     DateTimeOffset? SnapshotAsOf,
     DateTimeOffset? AsOf,
-    long Discrepancy);
+    long Discrepancy,
+    ConsumptionMeasure? Measure = null);

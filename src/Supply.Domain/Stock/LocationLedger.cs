@@ -1,4 +1,5 @@
 using Supply.Domain.Catalog;
+using Supply.Domain.Coverage;
 
 namespace Supply.Domain.Stock;
 
@@ -88,8 +89,14 @@ public sealed class LocationLedger
                 lots[i] = new Lot(l.LotNumber, expires, l.Quantity);
             }
             var snapshot = new SnapshotEntry(reportId, asOf, physicalCount, line.OnHand, line.Reserved, line.Quarantined, lots,
-                line.AverageDailyConsumption);
-            if (ItemFor(line.ItemId).Offer(snapshot)) applied++;
+                line.AverageDailyConsumption, line.ConsumptionPeriodDays, line.StockoutDays);
+            var item = ItemFor(line.ItemId);
+            if (item.Offer(snapshot)) applied++;
+            // History takes every report, newest or not: an older snapshot still says what was consumed back then.
+            // A zero average with no period is read as "not said" (proto3 cannot tell it from unset).
+            if (line.AverageDailyConsumption > 0 || line.ConsumptionPeriodDays > 0)
+                (item.History ??= new()).RecordReported(asOf, line.ConsumptionPeriodDays,
+                    Consumption.AdjustAverage(line.AverageDailyConsumption, line.ConsumptionPeriodDays, line.StockoutDays).PerDay);
         }
         return applied;
     }
@@ -102,7 +109,9 @@ public sealed class LocationLedger
             var m = lines[i];
             DateOnly? expires = ReportValidator.TryParseDate(m.ExpiresOn, out var d) ? d : null;
             var entry = new MovementEntry(reportId, i, asOf, m.Type, MovementEntry.DeltaOf(m.Type, m.Quantity), m.LotNumber, expires, m.ReasonCode);
-            if (ItemFor(m.ItemId).Offer(entry)) applied++;
+            var item = ItemFor(m.ItemId);
+            if (item.Offer(entry)) applied++;
+            if (m.Type == MovementType.Consumed) (item.History ??= new()).RecordConsumed(asOf, m.Quantity);
         }
         return applied;
     }

@@ -63,8 +63,21 @@ public static class ReportValidator
             v.Check(double.IsFinite(line.AverageDailyConsumption) && line.AverageDailyConsumption >= 0
                     && line.AverageDailyConsumption <= Limits.MaxQuantity,
                 $"snapshot.lines[{i}].average_daily_consumption", "must be a finite number, zero or more");
+            CheckConsumptionPeriod(line, i, v);
             if (line.Lots.Count > 0) CheckLots(line, i, quantitiesOk, v);
         }
+    }
+
+    /// <summary>The period the average covers and the stock-out days in it (docs/reports.md#consumption).</summary>
+    private static void CheckConsumptionPeriod(SnapshotLine line, int i, Violations v)
+    {
+        var periodOk = v.Check(line.ConsumptionPeriodDays is >= 0 and <= Limits.MaxConsumptionPeriodDays,
+            $"snapshot.lines[{i}].consumption_period_days", $"must be 0 (not said) to {Limits.MaxConsumptionPeriodDays} days");
+        if (!v.Check(line.StockoutDays >= 0, $"snapshot.lines[{i}].stockout_days", $"must not be negative (got {line.StockoutDays})")
+            || !periodOk) return;
+        if (line.StockoutDays > 0)
+            v.Check(line.ConsumptionPeriodDays > 0 && line.StockoutDays <= line.ConsumptionPeriodDays, $"snapshot.lines[{i}].stockout_days",
+                $"must not exceed consumption_period_days ({line.ConsumptionPeriodDays}); give the period the average covers");
     }
 
     private static void CheckLots(SnapshotLine line, int i, bool onHandOk, Violations v)

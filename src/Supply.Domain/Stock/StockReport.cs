@@ -21,7 +21,8 @@ public sealed record Lot(string LotNumber, DateOnly ExpiresOn, long Quantity);
 public sealed record LotInput(string LotNumber, string ExpiresOn, long Quantity);
 
 public sealed record SnapshotLine(
-    string ItemId, long OnHand, long Reserved, long Quarantined, IReadOnlyList<LotInput> Lots, double AverageDailyConsumption);
+    string ItemId, long OnHand, long Reserved, long Quarantined, IReadOnlyList<LotInput> Lots, double AverageDailyConsumption,
+    int ConsumptionPeriodDays = 0, int StockoutDays = 0);
 
 public sealed record MovementLine(
     string ItemId, MovementType Type, long Quantity, string LotNumber, string ExpiresOn, string ReasonCode, string CounterpartyLocationId);

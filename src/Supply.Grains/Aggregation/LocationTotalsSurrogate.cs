@@ -38,6 +38,14 @@ public struct LocationTotalsSurrogate
     [Id(24)] public string[]? LotNumbers;
     [Id(25)] public long[]? SnapshotAsOfTicks; // UTC ticks; 0 = none
     [Id(26)] public short[]? SnapshotAsOfOffsets;
+    // Consumption trend per item (TrendState; docs/projection.md). Null when no item has one, as in states stored before.
+    [Id(30)] public double[]? Burn7;
+    [Id(31)] public int[]? Observations7;
+    [Id(32)] public double[]? Burn28;
+    [Id(33)] public int[]? Observations28;
+    [Id(34)] public double[]? Level;
+    [Id(35)] public double[]? Slope;
+    [Id(36)] public int[]? Observations;
 }
 
 [RegisterConverter]
@@ -59,9 +67,20 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             SnapshotAsOfOffsets = new short[n],
         };
         var e = 0;
+        if (value.Items.Any(i => i.Trend != default))
+        {
+            s.Burn7 = new double[n]; s.Observations7 = new int[n]; s.Burn28 = new double[n]; s.Observations28 = new int[n];
+            s.Level = new double[n]; s.Slope = new double[n]; s.Observations = new int[n];
+        }
         for (var i = 0; i < n; i++)
         {
             var item = value.Items[i];
+            if (s.Burn7 is not null)
+            {
+                var t = item.Trend;
+                (s.Burn7[i], s.Observations7![i], s.Burn28![i], s.Observations28![i]) = (t.Burn7, t.Observations7, t.Burn28, t.Observations28);
+                (s.Level![i], s.Slope![i], s.Observations![i]) = (t.Level, t.Slope, t.Observations);
+            }
             s.ItemIds[i] = item.ItemId;
             s.Groups[i] = item.SubstitutionGroup;
             s.OnHand[i] = item.OnHand;
@@ -96,7 +115,9 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             DateTimeOffset? asOf = s.AsOfTicks[i] == 0 ? null : StoredTime.Join(s.AsOfTicks[i], s.AsOfOffsets[i]);
             DateTimeOffset? snapshotAsOf = s.SnapshotAsOfTicks is { } ticks && ticks[i] != 0 ? StoredTime.Join(ticks[i], s.SnapshotAsOfOffsets![i]) : null;
             items[i] = new LocationItemTotals(s.ItemIds[i], s.Groups[i], s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
-                s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries, snapshotAsOf);
+                s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries, snapshotAsOf,
+                s.Burn7 is null ? default : new Supply.Domain.Forecast.TrendState(s.Burn7[i], s.Observations7![i], s.Burn28![i],
+                    s.Observations28![i], s.Level![i], s.Slope![i], s.Observations![i]));
         }
         return new LocationTotals(s.LocationId, s.RegionCode, s.HealthcareRegion, s.Version, s.LastAsOf, s.LastReceivedAt,
             DateOnly.FromDayNumber(s.UsableOn), items);

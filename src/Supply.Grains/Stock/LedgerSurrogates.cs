@@ -47,6 +47,18 @@ public struct LocationLedgerSurrogate
     [Id(37)] public byte[] ReceiptOutcomes;
     [Id(38)] public int[] ReceiptLinesApplied;
     [Id(39)] public long[] ReceiptVersions;
+
+    // How each snapshot's consumption was measured (added with issue 15; null in states stored before).
+    [Id(40)] public int[]? ConsumptionPeriodDays;
+    [Id(41)] public int[]? StockoutDays;
+    // Consumption history per item (docs/projection.md#history): window end day (0 = none), then the runs of filled days,
+    // item after item; ReportedRuns[i] / ConsumedRuns[i] of them belong to item i. Null in states stored before.
+    [Id(50)] public int[]? HistoryEndDays;
+    [Id(51)] public int[]? ReportedRuns;
+    [Id(52)] public int[]? ReportedKeys;
+    [Id(53)] public float[]? ReportedRates;
+    [Id(54)] public int[]? ConsumedRuns;
+    [Id(55)] public double[]? Consumed;
 }
 
 [RegisterConverter]
@@ -55,11 +67,15 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
     public LocationLedgerSurrogate ConvertToSurrogate(in LocationLedger value)
     {
         var n = value.Items.Count;
-        int lots = 0, movements = 0;
+        int lots = 0, movements = 0, reported = 0, consumed = 0;
+        var anyHistory = false;
         foreach (var item in value.Items.Values)
         {
             lots += item.Snapshot?.Lots.Count ?? 0;
             movements += item.Movements.Count;
+            reported += item.History?.ReportedRun() ?? 0;
+            consumed += item.History?.ConsumedRun() ?? 0;
+            anyHistory |= item.History is not null;
         }
         var s = new LocationLedgerSurrogate
         {
@@ -68,8 +84,18 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
             PhysicalCounts = new bool[n], OnHand = new long[n], Reserved = new long[n], Quarantined = new long[n],
             AverageDailyConsumption = new double[n], LotCounts = new int[n], LotNumbers = new string[lots], LotExpiresOn = new int[lots],
             LotQuantities = new long[lots], MovementCounts = new int[n], Movements = new MovementEntry[movements],
+            ConsumptionPeriodDays = new int[n], StockoutDays = new int[n],
         };
-        int i = 0, lot = 0, movement = 0;
+        if (anyHistory) // else left out, as in states stored before histories existed
+        {
+            s.HistoryEndDays = new int[n];
+            s.ReportedRuns = new int[n];
+            s.ReportedKeys = new int[reported];
+            s.ReportedRates = new float[reported];
+            s.ConsumedRuns = new int[n];
+            s.Consumed = new double[consumed];
+        }
+        int i = 0, lot = 0, movement = 0, rep = 0, con = 0;
         foreach (var (id, item) in value.Items)
         {
             s.ItemIds[i] = id;
@@ -82,6 +108,8 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 s.Reserved[i] = snap.Reserved;
                 s.Quarantined[i] = snap.Quarantined;
                 s.AverageDailyConsumption[i] = snap.AverageDailyConsumption;
+                s.ConsumptionPeriodDays![i] = snap.ConsumptionPeriodDays;
+                s.StockoutDays![i] = snap.StockoutDays;
                 s.LotCounts[i] = snap.Lots.Count;
                 foreach (var l in snap.Lots)
                 {
@@ -93,6 +121,16 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
             s.MovementCounts[i] = item.Movements.Count;
             item.Movements.CopyTo(s.Movements, movement);
             movement += item.Movements.Count;
+            if (item.History is { } h)
+            {
+                s.HistoryEndDays![i] = h.EndDay;
+                var run = s.ReportedRuns![i] = h.ReportedRun();
+                h.WriteReported(s.ReportedKeys.AsSpan(rep, run), s.ReportedRates.AsSpan(rep, run));
+                rep += run;
+                run = s.ConsumedRuns![i] = h.ConsumedRun();
+                h.WriteConsumed(s.Consumed.AsSpan(con, run));
+                con += run;
+            }
             i++;
         }
 
@@ -129,7 +167,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
             LocationId = s.LocationId, Version = s.Version, LastReceivedAt = s.LastReceivedAt, LastAsOf = s.LastAsOf,
         };
         ledger.Items.EnsureCapacity(s.ItemIds.Length);
-        int lot = 0, movement = 0;
+        int lot = 0, movement = 0, rep = 0, con = 0;
         for (var i = 0; i < s.ItemIds.Length; i++)
         {
             var item = new ItemLedger();
@@ -139,10 +177,19 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 for (var j = 0; j < lots.Length; j++, lot++)
                     lots[j] = new Lot(s.LotNumbers[lot], DateOnly.FromDayNumber(s.LotExpiresOn[lot]), s.LotQuantities[lot]);
                 item.Snapshot = new SnapshotEntry(reportId, StoredTime.Join(s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]), s.PhysicalCounts[i],
-                    s.OnHand[i], s.Reserved[i], s.Quarantined[i], lots, s.AverageDailyConsumption[i]);
+                    s.OnHand[i], s.Reserved[i], s.Quarantined[i], lots, s.AverageDailyConsumption[i],
+                    s.ConsumptionPeriodDays?[i] ?? 0, s.StockoutDays?[i] ?? 0);
             }
             item.Movements = new List<MovementEntry>(s.MovementCounts[i]);
             for (var j = 0; j < s.MovementCounts[i]; j++) item.Movements.Add(s.Movements[movement++]);
+            if (s.HistoryEndDays is { } ends && ends[i] != 0)
+            {
+                int r = s.ReportedRuns![i], c = s.ConsumedRuns![i];
+                item.History = Domain.Forecast.ConsumptionHistory.Read(ends[i], s.ReportedKeys.AsSpan(rep, r), s.ReportedRates.AsSpan(rep, r),
+                    s.Consumed.AsSpan(con, c));
+                rep += r;
+                con += c;
+            }
             ledger.Items[s.ItemIds[i]] = item;
         }
         ledger.Receipts.EnsureCapacity(s.ReceiptIds.Length);

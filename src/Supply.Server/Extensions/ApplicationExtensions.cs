@@ -25,6 +25,7 @@ public static class ApplicationExtensions
         builder.Services.AddSingleton<AggregateReader>();
         builder.Services.AddSingleton<CoverageQueries>();
         builder.Services.AddSingleton<StockQueries>();
+        builder.Services.AddSingleton<Supply.Application.Forecast.ProjectionQueries>();
         builder.Services.AddSingleton<ReportingQueries>();
         builder.Services.AddSingleton<Application.Expiry.ExpiryQueries>();
         builder.Services.AddSingleton<Application.Readiness.ReadinessQueries>();

@@ -2,16 +2,40 @@ using System.Runtime.CompilerServices;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Supply.Contracts.V1;
+using Microsoft.Extensions.Options;
 using Supply.Application;
+using Supply.Application.Forecast;
 using Supply.Server.Coverage;
 using D = Supply.Domain.Coverage;
 using Level = Supply.Contracts.V1.CoverageLevel;
 
 namespace Supply.Server.Services;
 
-/// <summary>The Coverage RPCs: translation only (request → query record → <see cref="CoverageQueries"/> → message); no caching here.</summary>
-public sealed class CoverageService(CoverageQueries queries, Application.Expiry.ExpiryQueries expiry, AggregateRebuilder rebuilder) : Contracts.V1.Coverage.CoverageBase
+/// <summary>The Coverage RPCs: translation only (request → query record → <see cref="CoverageQueries"/>, <see cref="ProjectionQueries"/> or the expiry queries → message); no caching here.</summary>
+public sealed class CoverageService(CoverageQueries queries, Application.Expiry.ExpiryQueries expiry, AggregateRebuilder rebuilder,
+    ProjectionQueries projections, IOptions<CoverageOptions> options) : Contracts.V1.Coverage.CoverageBase
 {
+    public override async Task<ProjectionsResponse> GetProjection(GetProjectionRequest request, ServerCallContext context)
+    {
+        var (at, rows) = await projections.ProjectOneAsync(ToDomain(request.Level), request.ByGroup, request.Key, request.RegionCodes,
+            request.HorizonDays, context.CancellationToken);
+        return Projections(at, rows);
+    }
+
+    public override async Task<ProjectionsResponse> ListProjections(ListProjectionsRequest request, ServerCallContext context)
+    {
+        var (at, rows) = await projections.ProjectAsync(new ProjectionQuery(ToDomain(request.Level), request.ByGroup, request.Keys,
+            request.RegionCodes, request.HorizonDays, request.RunsOutWithinDays, request.Limit), context.CancellationToken);
+        return Projections(at, rows);
+    }
+
+    private static ProjectionsResponse Projections(DateTimeOffset at, IReadOnlyList<Domain.Forecast.ProjectionRow> rows)
+    {
+        var response = new ProjectionsResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
+        response.Projections.AddRange(rows.Select(r => r.ToContract()));
+        return response;
+    }
+
     public override async Task<GetCoverageResponse> GetCoverage(GetCoverageRequest request, ServerCallContext context)
     {
         var (at, rows) = await queries.RowsAsync(new CoverageQuery(ToDomain(request.Level), request.ByGroup, request.ItemId, request.SubstitutionGroup,
@@ -23,6 +47,14 @@ public sealed class CoverageService(CoverageQueries queries, Application.Expiry.
 
     public override async Task<ListShortfallsResponse> ListShortfalls(ListShortfallsRequest request, ServerCallContext context)
     {
+        if (request.Projected)
+        {
+            var projected = await projections.ProjectedShortfallsAsync(ToDomain(request.Level), request.ByGroup,
+                (Domain.Catalog.ItemCategory)request.Category, request.ThresholdDays, request.Limit, context.CancellationToken);
+            var list = new ListShortfallsResponse();
+            list.Shortfalls.AddRange(projected.Select(p => new Contracts.V1.Shortfall { Row = ToContract(p.ToCoverageRow()), Projection = p.ToContract() }));
+            return list;
+        }
         var shortfalls = await queries.ShortfallsAsync(ToDomain(request.Level), request.ByGroup, (Domain.Catalog.ItemCategory)request.Category,
             request.ThresholdDays, request.Limit, null, context.CancellationToken);
         var response = new ListShortfallsResponse();
@@ -46,6 +78,16 @@ public sealed class CoverageService(CoverageQueries queries, Application.Expiry.
     /// <summary>The watcher's events as they come (<see cref="CoverageQueries.WatchAsync"/>).</summary>
     public override async Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<CoverageAlert> responseStream, ServerCallContext context)
     {
+        if (request.Projected)
+        {
+            await foreach (var (at, kind, row) in projections.WatchAsync(ToDomain(request.Level), request.ByGroup, request.ThresholdDays,
+                request.Follow, options.Value.AlertInterval, context.CancellationToken))
+                await responseStream.WriteAsync(new CoverageAlert
+                {
+                    At = Timestamp.FromDateTimeOffset(at), Kind = kind, Row = ToContract(row.ToCoverageRow()), Projection = row.ToContract(),
+                }, context.CancellationToken);
+            return;
+        }
         await foreach (var alert in queries.WatchAsync(ToDomain(request.Level), request.ByGroup, request.ThresholdDays, request.Follow, null,
             context.CancellationToken))
             await responseStream.WriteAsync(new CoverageAlert

@@ -1,0 +1,80 @@
+namespace Supply.Domain.Forecast;
+
+/// <summary>
+/// One value per day over the last <see cref="MaxDays"/> days up to <see cref="End"/>, stored only for the span of days
+/// that have values: a line with one reported day costs one cell, a year of daily data 365. default(T) means "nothing
+/// that day". Days that fall out of the window read as default and are dropped when the array is next reshaped.
+/// </summary>
+public sealed class DaySeries<T> where T : struct
+{
+    public const int MaxDays = 365;
+
+    private T[] _cells = [];
+    private int _start, _count; // _cells[0.._count) are the days _start.._start+_count-1
+
+    /// <summary>Day number (<see cref="DateOnly.DayNumber"/>) of the newest day seen; 0 while empty.</summary>
+    public int End { get; private set; }
+
+    /// <summary>Cells allocated: what the series costs, in T.</summary>
+    public int Capacity => _cells.Length;
+
+    /// <summary>The first day of the window.</summary>
+    public int First => End - MaxDays + 1;
+
+    public T Get(int day) =>
+        End == 0 || day < First || day > End || day < _start || day >= _start + _count ? default : _cells[day - _start];
+
+    /// <summary>Moves the window's end forward (a report dated <paramref name="day"/> arrived); days before the new window read as nothing.</summary>
+    public void Advance(int day)
+    {
+        if (day > End) End = day;
+    }
+
+    /// <summary>Updates a day's value with <paramref name="update"/>(current); a day before the window is ignored.</summary>
+    public void Update(int day, Func<T, T> update)
+    {
+        Advance(day);
+        if (day < First) return;
+        DropBefore(First);
+        if (_count == 0) _start = day;
+        if (day < _start)
+        {
+            var shift = _start - day;
+            var cells = new T[Grown(_count + shift)];
+            Array.Copy(_cells, 0, cells, shift, _count);
+            _cells = cells;
+            _start = day;
+            _count += shift;
+        }
+        else if (day >= _start + _count)
+        {
+            var count = day - _start + 1;
+            if (count > _cells.Length) Array.Resize(ref _cells, Grown(count));
+            _count = count;
+        }
+        _cells[day - _start] = update(_cells[day - _start]);
+    }
+
+    private void DropBefore(int first)
+    {
+        if (_count == 0 || _start >= first) return;
+        var drop = Math.Min(_count, first - _start);
+        Array.Copy(_cells, drop, _cells, 0, _count - drop);
+        Array.Clear(_cells, _count - drop, drop);
+        _count -= drop;
+        _start = _count == 0 ? 0 : first;
+    }
+
+    /// <summary>Doubling (amortised growth), never past the window.</summary>
+    private int Grown(int needed) => Math.Min(MaxDays, Math.Max(needed, _cells.Length * 2));
+
+    /// <summary>The window's days that have a value, oldest first.</summary>
+    public IEnumerable<(int Day, T Value)> Filled()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            var day = _start + i;
+            if (day >= First && day <= End && !EqualityComparer<T>.Default.Equals(_cells[i], default)) yield return (day, _cells[i]);
+        }
+    }
+}

@@ -81,7 +81,7 @@ public sealed class RestApiTests(RestServerFixture fixture) : IClassFixture<Rest
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("rest-1", ReportOutcome.Applied), (ack.ReportId, ack.Outcome));
-        Assert.Equal([(Ffp2, 90L), (Paracetamol, 420L)], stock.Lines.Select(l => (l.ItemId, l.OnHand)).Order());
+        Assert.Equal([(Paracetamol, 420L), (Ffp2, 90L)], stock.Lines.Select(l => (l.ItemId, l.OnHand)).Order());
     }
 
     [Fact]
@@ -140,10 +140,11 @@ public sealed class RestApiTests(RestServerFixture fixture) : IClassFixture<Rest
         using var http = Rest(Server, SupplyServer.SuperuserToken);
 
         using var response = await http.PostAsync($"/v1/locations/{loc}/reports", Json(Snapshot(loc, "neg", Now.AddMinutes(-5), Line(Ffp2, -3))));
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        var body = JsonDocument.Parse(text).RootElement;
         var stock = await Server.Query.GetLocationStockAsync(new GetLocationStockRequest { LocationId = loc });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(3, body.GetProperty("code").GetInt32()); // INVALID_ARGUMENT
         Assert.Contains("snapshot.lines[0].on_hand", body.GetProperty("message").GetString());
         var violations = body.GetProperty("details").EnumerateArray()
@@ -202,9 +203,11 @@ public sealed class RestApiTests(RestServerFixture fixture) : IClassFixture<Rest
         var paths = document.GetProperty("paths");
         var expected = RestPaths.All();
         Assert.Equal(20, expected.Count); // every unary and server-streaming RPC; StreamReports stays gRPC
-        foreach (var (_, method, verb, path) in expected)
+        foreach (var (_, method, verb, protoPath) in expected)
         {
-            Assert.True(paths.TryGetProperty(path, out var operations), $"{method}: {path} is not in the document");
+            // The document names path parameters by their JSON names: {location_id} is {locationId}.
+            var path = System.Text.RegularExpressions.Regex.Replace(protoPath, "_([a-z])", m => m.Groups[1].Value.ToUpperInvariant());
+            Assert.True(paths.TryGetProperty(path, out var operations), $"{method}: {path} is not in the document: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
             Assert.True(operations.TryGetProperty(verb, out _), $"{method}: {verb} {path} is not in the document");
         }
         // The proto comments flow into the document.

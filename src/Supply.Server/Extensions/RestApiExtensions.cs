@@ -1,3 +1,4 @@
+using Google.Protobuf.Reflection;
 using Microsoft.OpenApi.Models;
 using Supply.Dashboard.Hosting;
 using Supply.Server.Hosting;
@@ -24,7 +25,8 @@ public static class RestApiExtensions
         builder.WebHost.ConfigureKestrel(kestrel => endpoint.Apply(kestrel, options));
 
         // The same services, interceptors (authorization, error mapping) and limits as gRPC: transcoding calls them.
-        builder.Services.AddGrpc().AddJsonTranscoding();
+        // google.rpc error details (BadRequest naming each field) go into the JSON error body: register their types.
+        builder.Services.AddGrpc().AddJsonTranscoding(o => o.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddEndpointsApiExplorer(); // minimal APIs (/fhir, /v1/exports, ...) appear in the document too
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(swagger =>

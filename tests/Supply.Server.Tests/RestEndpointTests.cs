@@ -125,6 +125,36 @@ public sealed class RestEndpointTests
     }
 
     [Fact]
+    public async Task Over_tls_a_client_certificate_authenticates_rest_calls_with_the_same_access_policy()
+    {
+        using var pki = new TestCertificates();
+        await using var server = await TlsSupplyServer.StartAsync(pki, "Development", [.. pki.PemServerArgs(), .. pki.IdentityArgs(), "--Supply:Http:Port=0"]);
+        var catalog = new Contracts.V1.Catalog.CatalogClient(server.Channel(token: SupplyServer.SuperuserToken));
+        await catalog.RegisterItemsAsync(TestData.Items());
+        await catalog.RegisterLocationsAsync(new Contracts.V1.RegisterLocationsRequest
+        {
+            Locations =
+            {
+                new Contracts.V1.Location { Id = "se-12-hosp-rest-tls", Name = "Own", Kind = Contracts.V1.LocationKind.Hospital, RegionCode = "12" },
+                new Contracts.V1.Location { Id = "se-14-hosp-rest-tls", Name = "Other", Kind = Contracts.V1.LocationKind.Hospital, RegionCode = "14" },
+            },
+        });
+        using var byCertificate = server.Rest(pki.Region12);
+        using var anonymous = server.Rest(certificate: null);
+        StringContent Report(string loc) => new(Google.Protobuf.JsonFormatter.Default.Format(
+            TestData.Snapshot(loc, "tls-1", TestData.Now.AddMinutes(-5), TestData.Line(TestData.Ffp2, 8))), System.Text.Encoding.UTF8, "application/json");
+
+        using var own = await byCertificate.PostAsync("/v1/locations/se-12-hosp-rest-tls/reports", Report("se-12-hosp-rest-tls"));
+        using var other = await byCertificate.PostAsync("/v1/locations/se-14-hosp-rest-tls/reports", Report("se-14-hosp-rest-tls"));
+        using var none = await anonymous.PostAsync("/v1/locations/se-12-hosp-rest-tls/reports", Report("se-12-hosp-rest-tls"));
+
+        Assert.StartsWith("https://127.0.0.1:", server.RestUrl);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+    }
+
+    [Fact]
     public void Docs_rest_md_lists_every_rest_path()
     {
         var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "rest.md"));

@@ -82,6 +82,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             "--environment=Production",
             "--Supply:Listen:Address=127.0.0.1",
             "--Supply:Listen:Port=0", // the server picks a free port and logs it
+            "--Supply:Http:Enabled=false", // only the gRPC endpoint, the one "Now listening on" names
             $"--Supply:Storage:SqlitePath={db}",
             $"--Supply:Storage:DurableCommits={(durable ? "true" : "false")}",
             $"--Supply:Silo:SiloPort={FreePort()}",

@@ -25,10 +25,12 @@ public static class SupplyApp
         builder.AddSupplyWebhooks();
         builder.AddSupplyDemo();
         builder.AddSupplyDashboard();
+        builder.AddSupplyRestApi(); // after the dashboard: its port must differ
 
         var app = builder.Build();
         app.UseSupplySecurity();
         app.MapSupplyDashboard();
+        app.MapSupplyRestApi(); // after the dashboard's guard, which keeps the API page off the dashboard's endpoint
         app.MapSupplyGrpc();
         if (app.Environment.IsDevelopment())
             app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +

@@ -64,6 +64,7 @@ public sealed class ServerProcess : IAsyncDisposable
             $"--Supply:Silo:GatewayPort={FreePorts.Next()}",
             "--Supply:Silo:AdvertisedAddress=127.0.0.1",
             $"--Supply:Listen:Port={port}",
+            "--Supply:Http:Enabled=false", // else every server would take the REST/JSON API's default port 5082
             // Declare a dead silo within seconds, not the production minute, so the test stays short.
             "--Supply:Cluster:Membership:ProbeTimeout=00:00:01",
             "--Supply:Cluster:Membership:NumMissedProbesLimit=2",

@@ -32,6 +32,25 @@ public sealed class TlsSupplyServer : IAsyncDisposable
     /// <summary>https://127.0.0.1:PORT</summary>
     public string Address { get; private set; } = "";
 
+    /// <summary>The REST/JSON API's https URL when its endpoint is on (--Supply:Http:...), else null.</summary>
+    public string? RestUrl { get; private set; }
+
+    /// <summary>An HTTP/1.1 client to the REST endpoint that trusts the test CA and presents <paramref name="certificate"/>.</summary>
+    public HttpClient Rest(X509Certificate2? certificate) => new(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, presented, _, errors) => _pki.TrustsServer(presented, errors),
+            ClientCertificates = certificate is null ? null : new X509CertificateCollection { certificate },
+            LocalCertificateSelectionCallback = certificate is null ? null : (_, _, _, _, _) => certificate,
+        },
+    })
+    {
+        BaseAddress = new Uri(RestUrl ?? throw new InvalidOperationException("the REST endpoint is off")),
+        DefaultRequestVersion = HttpVersion.Version11,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
     public static async Task<TlsSupplyServer> StartAsync(TestCertificates pki, string environment, params string[] extraArgs)
     {
         var server = new TlsSupplyServer(pki);
@@ -46,7 +65,10 @@ public sealed class TlsSupplyServer : IAsyncDisposable
             .. extraArgs,
         ]);
         await server._app.StartAsync();
-        server.Address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()
+        var rest = server._app.Services.GetRequiredService<Hosting.HttpApiEndpoint>();
+        server.RestUrl = rest.IsOn ? rest.Url : null;
+        server.Address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Single(a => server.RestUrl is null || new Uri(a).Port != new Uri(server.RestUrl).Port)
             .Replace("[::]", "127.0.0.1");
         return server;
     }

@@ -225,6 +225,7 @@ public sealed class ObservabilityTests(ObservabilityFixture fixture, ITestOutput
             "--environment=Development",
             "--Supply:Listen:Port=0",
             "--Supply:Dashboard:Enabled=false",
+            "--Supply:Http:Enabled=false",
             $"--Supply:Storage:SqlitePath={Path.Combine(dir, "supply.db")}",
             $"--Supply:Silo:SiloPort={FreePort()}",
             $"--Supply:Silo:GatewayPort={FreePort()}",

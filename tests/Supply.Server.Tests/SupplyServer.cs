@@ -34,6 +34,8 @@ public sealed class SupplyServer : IAsyncDisposable
     public string DatabasePath => _dbPath;
     public string Address { get; private set; } = "";
     public GrpcChannel Channel { get; private set; } = null!;
+    /// <summary>The REST/JSON API's base URL when its endpoint is on (--Supply:Http:...), else null.</summary>
+    public string? RestUrl { get; private set; }
     /// <summary>The running host's services.</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the server is not running");
 
@@ -85,7 +87,10 @@ public sealed class SupplyServer : IAsyncDisposable
         ];
         _app = SupplyApp.Create(args);
         await _app.StartAsync();
-        Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()
+        var rest = _app.Services.GetRequiredService<HttpApiEndpoint>();
+        RestUrl = rest.IsOn ? rest.Url : null;
+        Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Single(a => RestUrl is null || new Uri(a).Port != new Uri(RestUrl).Port)
             .Replace("[::]", "127.0.0.1");
         Channel = ChannelAs(SuperuserToken);
     }
@@ -122,6 +127,8 @@ public sealed class SupplyServer : IAsyncDisposable
             ? Array.Empty<string>()
             : ["--Supply:Listen:Port=0"],
         .. extraArgs.Any(a => a.StartsWith("--Supply:Dashboard:", StringComparison.Ordinal)) ? Array.Empty<string>() : ["--Supply:Dashboard:Enabled=false"],
+        // Nor the REST/JSON API's endpoint (RestApiTests name it).
+        .. extraArgs.Any(a => a.StartsWith("--Supply:Http:", StringComparison.Ordinal)) ? Array.Empty<string>() : ["--Supply:Http:Enabled=false"],
     ];
 
     private static int FreePort()

@@ -66,10 +66,14 @@ public static class SecurityExtensions
                         ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                         QueueLimit = 0,
                     }));
-            // gRPC clients read the status from trailers, not the HTTP status: answer RESOURCE_EXHAUSTED properly.
             o.OnRejected = (context, _) =>
             {
                 var response = context.HttpContext.Response;
+                // REST/JSON callers (docs/rest.md) read the HTTP status: 429 with a problem body.
+                if (!IsGrpc(context.HttpContext.Request))
+                    return new ValueTask(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                        detail: "rate limit exceeded for this caller; retry later").ExecuteAsync(context.HttpContext));
+                // gRPC clients read the status from trailers, not the HTTP status: answer RESOURCE_EXHAUSTED properly.
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = "application/grpc";
                 response.Headers["grpc-status"] = "8";
@@ -79,6 +83,9 @@ public static class SecurityExtensions
         });
         return builder;
     }
+
+    private static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
     public static WebApplication UseSupplySecurity(this WebApplication app)
     {

@@ -42,6 +42,7 @@ public sealed class DashboardServer : IAsyncDisposable
             "--Supply:Demo=true",
             "--Supply:Listen:Port=0",
             "--Supply:Dashboard:Port=0",
+            "--Supply:Http:Enabled=false", // the REST/JSON API's endpoint: tests/Supply.Server.Tests/RestApiTests.cs
             $"--Supply:Storage:SqlitePath={Path.Combine(server._directory, "supply.db")}",
             "--Supply:Storage:DurableCommits=false",
             $"--Supply:Silo:SiloPort={FreePorts.Next()}",

@@ -55,7 +55,7 @@ public class Gs1ParserTests
     [InlineData("(01)09506000134353", 17, "check digit")]
     [InlineData("01" + Gtin14 + "17281330", 20, "month 13")]
     [InlineData("01" + Gtin14 + "17270230", 22, "day 30")]
-    [InlineData("01" + Gtin14 + "1728A130", 20, "six digits")]
+    [InlineData("01" + Gtin14 + "1728A130", 20, "digits only")]
     [InlineData("01" + Gtin14 + "99XYZ", 16, "no application identifier")]
     [InlineData("01" + "0950600013", 12, "needs 14")]
     [InlineData("01" + Gtin14 + "10ABC DEF", 21, "character set")]

@@ -24,11 +24,13 @@ public static class SupplyApp
         builder.AddSupplyFeeds();
         builder.AddSupplyDemo();
         builder.AddSupplyDashboard();
+        builder.AddSupplyFhir();
 
         var app = builder.Build();
         app.UseSupplySecurity();
         app.MapSupplyDashboard();
         app.MapSupplyGrpc();
+        app.MapSupplyFhir();
         if (app.Environment.IsDevelopment())
             app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +
                 "`dotnet run --project src/Supply.Cli -- dev token --role national-coordinator` and pass it as SUPPLY_TOKEN or --token.");

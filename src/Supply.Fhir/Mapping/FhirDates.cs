@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Supply.Fhir.Mapping;
 
 /// <summary>FHIR date and dateTime values as Supply needs them.</summary>
-internal static class FhirDates
+public static class FhirDates
 {
     /// <summary>A dateTime with a time must carry a zone (FHIR requires it); a date alone is midnight UTC.</summary>
     public static bool TryInstant(string? s, out DateTimeOffset value)

@@ -101,6 +101,10 @@ public static class InventoryReportReader
         return new FhirIntake(issues.Count > 0 ? [] : mapped, issues);
     }
 
+    /// <summary>The locations the listings name, before anything else is read: access is decided on them first.</summary>
+    public static IReadOnlyList<string> LocationIds(InventoryReport report, FhirOptions options) =>
+        (report.InventoryListing ?? []).Select(l => LocationOf(l.Location, options)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
     private static MovementType MovementOf(InventoryReport report, List<OperationOutcomeIssue> issues)
     {
         var operation = report.OperationType?.Coding?.Select(c => c.Code).FirstOrDefault(c => c is "addition" or "subtraction");

@@ -5,14 +5,14 @@ using Supply.Gs1;
 namespace Supply.Fhir.Mapping;
 
 /// <summary>What one coding says about a pack: the catalog item ids it may stand for and, from a GS1 scan, lot and expiry.</summary>
-internal sealed record CodedItem(IReadOnlyList<string> ItemIds, string? Lot, DateOnly? LastUseDay);
+public sealed record CodedItem(IReadOnlyList<string> ItemIds, string? Lot, DateOnly? LastUseDay);
 
 /// <summary>
 /// Codings to Supply item ids and back, by the configured systems. Supply's items have no separate GTIN field: a
 /// GTIN is the item id <c>gtin:</c> and its digits, so a GTIN coding matches the catalog entry with the same GTIN
 /// written with 14 digits (as AI 01 carries it) or without its leading zeros (GTIN-13/12/8).
 /// </summary>
-internal sealed class ItemCodes(FhirOptions options, DateOnly today)
+public sealed class ItemCodes(FhirOptions options, DateOnly today)
 {
     /// <summary>Null when the coding's system is not one Supply maps; an error text (with the position in the code) when it is but the code is bad.</summary>
     public CodedItem? Read(Coding coding, out string? error)

@@ -26,12 +26,14 @@ public static class SupplyApp
         builder.AddSupplyDemo();
         builder.AddSupplyDashboard();
         builder.AddSupplyRestApi(); // after the dashboard: its port must differ
+        builder.AddSupplyFhir();
 
         var app = builder.Build();
         app.UseSupplySecurity();
         app.MapSupplyDashboard();
         app.MapSupplyRestApi(); // after the dashboard's guard, which keeps the API page off the dashboard's endpoint
         app.MapSupplyGrpc();
+        app.MapSupplyFhir();
         if (app.Environment.IsDevelopment())
             app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +
                 "`dotnet run --project src/Supply.Cli -- dev token --role national-coordinator` and pass it as SUPPLY_TOKEN or --token.");

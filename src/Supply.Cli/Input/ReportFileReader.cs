@@ -80,9 +80,9 @@ public sealed partial class ReportLineMap(string source, IReadOnlyList<int> line
 public static class ReportFileReader
 {
     public static readonly string[] SnapshotColumns =
-        ["item_id", "on_hand", "reserved", "quarantined", "lot_number", "expires_on", "lot_quantity", "average_daily_consumption"];
+        ["item_id", "on_hand", "reserved", "quarantined", "lot_number", "expires_on", "lot_quantity", "average_daily_consumption", ScanColumn.Name];
     public static readonly string[] MovementColumns =
-        ["item_id", "type", "quantity", "lot_number", "expires_on", "reason_code", "counterparty"];
+        ["item_id", "type", "quantity", "lot_number", "expires_on", "reason_code", "counterparty", ScanColumn.Name];
 
     public static ReadResult<ParsedReport> Read(string path, ReportKind? kind) =>
         CatalogFileReader.ReadFile(path, (text, format, source) => Parse(text, format, kind, source));
@@ -128,7 +128,7 @@ public static class ReportFileReader
 
     private static ReadResult<ParsedReport> ParseSnapshot(string text, FileFormat format, ReportKind kind, string source)
     {
-        var table = TabularFile.Parse(text, format, source, ["item_id", "on_hand"], SnapshotColumns.Except(["item_id", "on_hand"]).ToList());
+        var table = TabularFile.Parse(text, format, source, ["on_hand"], SnapshotColumns.Except(["on_hand"]).ToList());
         if (!table.Ok) return ReadResult<ParsedReport>.Failure(table.Errors);
         var errors = new List<InputError>();
         var items = new Dictionary<string, ItemRows>(StringComparer.Ordinal);
@@ -136,8 +136,9 @@ public static class ReportFileReader
         foreach (var row in table.Value!)
         {
             var e = new CatalogFileReader.RowErrors(source, row.Line, errors);
-            var itemId = row["item_id"];
-            if (itemId.Length == 0) { e.Add("item_id", "is required"); continue; }
+            var (itemId, scannedLot, scannedExpiry) = ScanColumn.Read(row, e);
+            if (itemId.Length == 0) { e.Add("item_id", "is required (or a GS1 scan with a GTIN)"); continue; }
+            if (itemId == ScanColumn.Unreadable) continue; // refused already; grouping it with other rows would only add noise
             var onHand = Long(row, "on_hand", e);
             var reserved = Long(row, "reserved", e);
             var quarantined = Long(row, "quarantined", e);
@@ -160,8 +161,8 @@ public static class ReportFileReader
                     e.Add("average_daily_consumption", $"is {Fmt(a)} here but {Fmt(entry.Adc)} on line {entry.Line}, the first row of '{itemId}'");
             }
 
-            var lotNumber = row["lot_number"];
-            var expires = row["expires_on"];
+            var lotNumber = scannedLot;
+            var expires = scannedExpiry;
             var lotQuantity = Long(row, "lot_quantity", e);
             if (lotNumber.Length == 0)
             {
@@ -194,8 +195,8 @@ public static class ReportFileReader
 
     private static ReadResult<ParsedReport> ParseMovements(string text, FileFormat format, string source)
     {
-        var table = TabularFile.Parse(text, format, source, ["item_id", "type", "quantity"],
-            ["lot_number", "expires_on", "reason_code", "counterparty"],
+        var table = TabularFile.Parse(text, format, source, ["type", "quantity"],
+            ["item_id", "lot_number", "expires_on", "reason_code", "counterparty", ScanColumn.Name],
             new Dictionary<string, string> { ["counterparty_location_id"] = "counterparty" });
         if (!table.Ok) return ReadResult<ParsedReport>.Failure(table.Errors);
         var errors = new List<InputError>();
@@ -204,14 +205,15 @@ public static class ReportFileReader
         foreach (var row in table.Value!)
         {
             var e = new CatalogFileReader.RowErrors(source, row.Line, errors);
-            if (!row.Has("item_id")) e.Add("item_id", "is required");
+            var (itemId, lot, expires) = ScanColumn.Read(row, e);
+            if (itemId.Length == 0) e.Add("item_id", "is required (or a GS1 scan with a GTIN)");
             var type = MovementType.Unspecified;
             if (!row.Has("type")) e.Add("type", $"is required: {Words.List(Words.MovementTypes)}");
             else if (!Words.TryParse(Words.MovementTypes, row["type"], out type))
                 e.Add("type", $"'{row["type"]}' is not a movement type; use {Words.List(Words.MovementTypes)}");
             if (!row.Has("quantity")) e.Add("quantity", "is required");
             var quantity = Long(row, "quantity", e);
-            movements.Add(new MovementLine(row["item_id"], type, quantity ?? 0, row["lot_number"], row["expires_on"],
+            movements.Add(new MovementLine(itemId, type, quantity ?? 0, lot, expires,
                 row["reason_code"], row["counterparty"]));
             lines.Add(row.Line);
         }

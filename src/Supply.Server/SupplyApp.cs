@@ -1,3 +1,4 @@
+using Supply.Server.Exports;
 using Supply.Server.Extensions;
 using Supply.Server.Security;
 
@@ -29,6 +30,7 @@ public static class SupplyApp
         app.UseSupplySecurity();
         app.MapSupplyDashboard();
         app.MapSupplyGrpc();
+        app.MapSupplyExports();
         if (app.Environment.IsDevelopment())
             app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +
                 "`dotnet run --project src/Supply.Cli -- dev token --role national-coordinator` and pass it as SUPPLY_TOKEN or --token.");

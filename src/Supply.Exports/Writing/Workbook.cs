@@ -14,6 +14,8 @@ public sealed class Workbook
 
     public IReadOnlyList<string> SheetNames => _sheets.Select(s => s.Sheet).ToList();
 
+    public IReadOnlyList<TableData> Tables => _sheets.Select(s => s.Table).ToList();
+
     /// <summary>Adds a sheet named <paramref name="sheet"/> (default: the table's name), cut to Excel's 31 characters and made unique.</summary>
     public Workbook Add(TableData table, string? sheet = null)
     {

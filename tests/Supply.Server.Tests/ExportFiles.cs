@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using CsvHelper;
+using MiniExcelLibs;
+
+namespace Supply.Server.Tests;
+
+/// <summary>The demo data set on a real server, and reading what the exports write (CSV through CsvHelper, xlsx through MiniExcel).</summary>
+public sealed class ExportFixture : IAsyncLifetime
+{
+    public SupplyServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await SupplyServer.StartAsync(null, "--Supply:Demo=true");
+        await Server.DemoLoadedAsync();
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    /// <summary>GET on the gRPC endpoint over HTTP/2 with prior knowledge (the endpoint speaks nothing else), with this bearer token.</summary>
+    public async Task<HttpResponseMessage> GetAsync(string path, string? token = null)
+    {
+        using var client = new HttpClient
+        {
+            BaseAddress = new Uri(Server.Address),
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request);
+    }
+}
+
+internal static class ExportFiles
+{
+    /// <summary>Header and rows of an RFC 4180 file as the data dialect writes it (",", "." decimals).</summary>
+    public static (string[] Header, List<string[]> Rows) Csv(byte[] bytes)
+    {
+        using var csv = CsvReader.Create(bytes, new CsvReaderOptions { Separator = ',', HasHeader = true });
+        var header = csv.Headers.ToArray();
+        var rows = new List<string[]>();
+        while (csv.Read()) rows.Add(Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetString(i)).ToArray());
+        return (header, rows);
+    }
+
+    public static IReadOnlyList<string> Sheets(byte[] xlsx) => MiniExcel.GetSheetNames(new MemoryStream(xlsx));
+
+    public static List<IDictionary<string, object?>> Sheet(byte[] xlsx, string sheet) =>
+        MiniExcel.Query(new MemoryStream(xlsx), useHeaderRow: true, sheetName: sheet).Cast<IDictionary<string, object?>>().ToList();
+
+    /// <summary>The worksheet XML of the n-th sheet (1-based): for what MiniExcel does not read back (frozen panes, styles).</summary>
+    public static string SheetXml(byte[] xlsx, int n)
+    {
+        using var zip = new ZipArchive(new MemoryStream(xlsx));
+        using var reader = new StreamReader(zip.GetEntry($"xl/worksheets/sheet{n}.xml")!.Open());
+        return reader.ReadToEnd();
+    }
+
+    public static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+}

@@ -16,6 +16,28 @@ public sealed class ExportFixture : IAsyncLifetime
     {
         Server = await SupplyServer.StartAsync(null, "--Supply:Demo=true");
         await Server.DemoLoadedAsync();
+        await SettledAsync();
+    }
+
+    /// <summary>
+    /// Waits until the aggregation path has taken in every demo report (it runs behind the reports): the files and the RPCs
+    /// they are checked against must read the same figures. Rebuilds the aggregates, then waits for two equal readings.
+    /// </summary>
+    private async Task SettledAsync()
+    {
+        var coverage = new Supply.Contracts.V1.Coverage.CoverageClient(Server.ChannelAs(SupplyServer.SuperuserToken));
+        await coverage.RebuildAggregatesAsync(new Supply.Contracts.V1.RebuildAggregatesRequest());
+        var request = new Supply.Contracts.V1.GetCoverageRequest { Level = Supply.Contracts.V1.CoverageLevel.Region, ByGroup = true };
+        var last = "";
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            var reply = await coverage.GetCoverageAsync(request);
+            var now = string.Join(";", reply.Rows.Select(r => $"{r.Area}/{r.Key}/{r.Usable}/{r.DailyConsumption}"));
+            if (now == last && now.Length > 0) return;
+            last = now;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        throw new TimeoutException("the demo's coverage did not settle within two minutes");
     }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
@@ -29,7 +51,10 @@ public sealed class ExportFixture : IAsyncLifetime
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path)
+        {
+            Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await client.SendAsync(request);
     }
@@ -59,6 +84,9 @@ internal static class ExportFiles
         using var reader = new StreamReader(zip.GetEntry($"xl/worksheets/sheet{n}.xml")!.Open());
         return reader.ReadToEnd();
     }
+
+    public static async Task AssertOkAsync(HttpResponseMessage response) =>
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
 
     public static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -23,7 +23,7 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
     public async Task Coverage_csv_has_the_rows_GetCoverage_answers()
     {
         using var response = await fixture.GetAsync("/v1/exports/coverage.csv?level=region&by=group", National);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ExportFiles.AssertOkAsync(response);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]); // UTF-8 with BOM: Excel reads å, ä, ö
@@ -50,7 +50,7 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
     public async Task Coverage_xlsx_keeps_numbers_typed_in_english_with_a_frozen_bold_header()
     {
         using var response = await fixture.GetAsync("/v1/exports/coverage.xlsx?level=healthcare-region&by=group&lang=en", National);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ExportFiles.AssertOkAsync(response);
         Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString());
         var xlsx = await response.Content.ReadAsByteArrayAsync();
         var rows = ExportFiles.Sheet(xlsx, ExportFiles.Sheets(xlsx).Single());
@@ -73,7 +73,7 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
     public async Task Shortfalls_csv_lists_what_ListShortfalls_answers_worst_first()
     {
         using var response = await fixture.GetAsync("/v1/exports/shortfalls.csv?days=14&level=region&by=group&lang=en", National);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ExportFiles.AssertOkAsync(response);
         var (header, rows) = ExportFiles.Csv(await response.Content.ReadAsByteArrayAsync());
         var rpc = await CoverageAs(National).ListShortfallsAsync(new ListShortfallsRequest
         {
@@ -105,7 +105,7 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
     public async Task A_regional_reader_gets_its_own_region_only_and_no_national_exports()
     {
         using var own = await fixture.GetAsync("/v1/exports/coverage.csv?level=region&by=group", Gotland);
-        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        await ExportFiles.AssertOkAsync(own);
         var (_, rows) = ExportFiles.Csv(await own.Content.ReadAsByteArrayAsync());
         var rpc = await CoverageAs(Gotland).GetCoverageAsync(new GetCoverageRequest { Level = CoverageLevel.Region, ByGroup = true, RegionCodes = { "09" } });
         Assert.NotEmpty(rows);
@@ -164,7 +164,7 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
     public async Task The_situation_workbook_has_its_sheets_and_the_figures_of_the_rpcs()
     {
         using var response = await fixture.GetAsync("/v1/exports/situation.xlsx?days=14", National);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ExportFiles.AssertOkAsync(response);
         var xlsx = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(["Om rapporten", "Nationellt", "Sjukvårdsregioner", "Regioner", "Värsta bristerna", "Rapporterar inte", "Ej rapporterande enheter"],
             ExportFiles.Sheets(xlsx));

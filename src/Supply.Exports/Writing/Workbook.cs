@@ -37,6 +37,7 @@ public sealed class Workbook
             TableStyles = TableStyles.Default,
             AutoFilter = true,
             EnableAutoWidth = true,
+            FastMode = true, // MiniExcel computes widths only in fast mode
         };
         // MiniExcel writes a zip that needs a seekable stream; a response body is not one.
         using var buffer = new MemoryStream();

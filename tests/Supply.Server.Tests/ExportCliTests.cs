@@ -54,7 +54,9 @@ public sealed class ExportCliTests(ExportFixture fixture) : IClassFixture<Export
         var rows = ExportFiles.Sheet(xlsx, ExportFiles.Sheets(xlsx).Single());
         var rpc = await new CoverageClient(fixture.Server.ChannelAs(National)).ListShortfallsAsync(new ListShortfallsRequest
         {
-            ThresholdDays = 14, Level = CoverageLevel.Region, ByGroup = true,
+            ThresholdDays = 14,
+            Level = CoverageLevel.Region,
+            ByGroup = true,
         });
         Assert.NotEmpty(rpc.Shortfalls);
         Assert.Equal(rpc.Shortfalls.Select(s => (s.Row.Area, s.Row.Key, (double)s.UnitsToThreshold)),

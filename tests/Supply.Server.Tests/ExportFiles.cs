@@ -53,7 +53,8 @@ public sealed class ExportFixture : IAsyncLifetime
         };
         using var request = new HttpRequestMessage(HttpMethod.Get, path)
         {
-            Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await client.SendAsync(request);

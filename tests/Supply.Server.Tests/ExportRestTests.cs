@@ -77,7 +77,10 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
         var (header, rows) = ExportFiles.Csv(await response.Content.ReadAsByteArrayAsync());
         var rpc = await CoverageAs(National).ListShortfallsAsync(new ListShortfallsRequest
         {
-            ThresholdDays = 14, Level = CoverageLevel.Region, ByGroup = true, Limit = 100,
+            ThresholdDays = 14,
+            Level = CoverageLevel.Region,
+            ByGroup = true,
+            Limit = 100,
         });
         Assert.NotEmpty(rpc.Shortfalls);
         Assert.Equal(rpc.Shortfalls.Select(s => (s.Row.Area, s.Row.Key, s.UnitsToThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture))),

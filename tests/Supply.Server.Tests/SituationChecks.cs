@@ -28,7 +28,10 @@ internal static class SituationChecks
 
         var shortfalls = await coverage.ListShortfallsAsync(new ListShortfallsRequest
         {
-            ThresholdDays = 14, Level = CoverageLevel.Region, ByGroup = true, Limit = global::Supply.Exports.SituationReport.ShortfallLimit,
+            ThresholdDays = 14,
+            Level = CoverageLevel.Region,
+            ByGroup = true,
+            Limit = global::Supply.Exports.SituationReport.ShortfallLimit,
         });
         var shortfallRows = ExportFiles.Sheet(xlsx, sheets[4]);
         Assert.Equal(shortfalls.Shortfalls.Select(s => (s.Row.Area, s.Row.Key)),

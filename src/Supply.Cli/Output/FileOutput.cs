@@ -13,14 +13,18 @@ internal sealed class FileOutput
 {
     public Option<string> Format { get; } = new("--format")
     {
-        Description = "table (default), json, csv or xlsx (xlsx needs --output)", HelpName = "table|json|csv|xlsx", DefaultValueFactory = _ => "table",
+        Description = "table (default), json, csv or xlsx (xlsx needs --output)",
+        HelpName = "table|json|csv|xlsx",
+        DefaultValueFactory = _ => "table",
     };
 
     public Option<FileInfo?> Output { get; } = new("--output") { Description = "Write to this file instead of the terminal", HelpName = "FILE" };
 
     public Option<string> Lang { get; } = new("--lang")
     {
-        Description = "Language of csv/xlsx headers and sheet names: sv (default) or en", HelpName = "sv|en", DefaultValueFactory = _ => "sv",
+        Description = "Language of csv/xlsx headers and sheet names: sv (default) or en",
+        HelpName = "sv|en",
+        DefaultValueFactory = _ => "sv",
     };
 
     private readonly Option<bool> _json;

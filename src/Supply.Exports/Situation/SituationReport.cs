@@ -37,7 +37,10 @@ public static class SituationReport
         var regions = await Coverage(V1.CoverageLevel.Region);
         var shortfalls = await reads.ListShortfallsAsync(new V1.ListShortfallsRequest
         {
-            ThresholdDays = thresholdDays, Level = V1.CoverageLevel.Region, ByGroup = true, Limit = ShortfallLimit,
+            ThresholdDays = thresholdDays,
+            Level = V1.CoverageLevel.Region,
+            ByGroup = true,
+            Limit = ShortfallLimit,
         }, cancellationToken);
         var stale = await reads.ListStaleLocationsAsync(new V1.ListStaleLocationsRequest(), cancellationToken);
         var reporting = await reads.ListReportingStatusAsync(new V1.ListReportingStatusRequest(), cancellationToken);

@@ -6,7 +6,7 @@ namespace Supply.Cli;
 /// <summary>
 /// The <c>supply</c> command line, buildable in-process: tests call <see cref="RunAsync"/> with their
 /// own writers. Commands: items register|list, locations register|list, report send, stock location,
-/// stock item, status, history, scenario, shortages, coverage, readiness, expiry-wave, find-lot, webhooks add|list|remove|dead-letters, dev token. See <see cref="ExitCodes"/> for exit codes.
+/// stock item, status, history, scenario, shortages, coverage, readiness, expiry-wave, find-lot, webhooks add|list|remove|dead-letters, situation, dev token. See <see cref="ExitCodes"/> for exit codes.
 /// </summary>
 public static class CliApp
 {
@@ -32,6 +32,7 @@ public static class CliApp
             ScenarioCommands.Shortages(kit),
             ReadinessCommands.Readiness(kit),
             WebhookCommands.Webhooks(kit),
+            ExportCommands.Situation(kit),
             DevCommands.Create(stdout),
         };
         foreach (var command in CoverageCommands.Create(kit)) root.Add(command);

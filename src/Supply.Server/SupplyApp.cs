@@ -1,3 +1,4 @@
+using Supply.Server.Exports;
 using Supply.Server.Extensions;
 using Supply.Server.Security;
 
@@ -34,6 +35,7 @@ public static class SupplyApp
         app.MapSupplyRestApi(); // after the dashboard's guard, which keeps the API page off the dashboard's endpoint
         app.MapSupplyGrpc();
         app.MapSupplyFhir();
+        app.MapSupplyExports();
         if (app.Environment.IsDevelopment())
             app.Logger.LogWarning("Development: tokens signed with the well-known development key are accepted. Get one with " +
                 "`dotnet run --project src/Supply.Cli -- dev token --role national-coordinator` and pass it as SUPPLY_TOKEN or --token.");

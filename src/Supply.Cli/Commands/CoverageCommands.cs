@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grpc.Core;
 using Supply.Cli.Output;
+using Supply.Exports;
 using V1 = Supply.Contracts.V1;
 
 namespace Supply.Cli.Commands;
@@ -31,38 +32,45 @@ internal static class CoverageCommands
         var byGroup = GroupOption();
         var item = new Option<string?>("--item") { Description = "Only this item", HelpName = "ITEM" };
         var regions = RegionOption.Many();
-        var json = kit.JsonOption();
-        var coverage = new Command("coverage", "Days of supply per item (or group) at a level") { level, byGroup, item, regions, json };
+        var output = new FileOutput(kit.JsonOption());
+        var coverage = new Command("coverage", "Days of supply per item (or group) at a level") { level, byGroup, item, regions };
+        output.AddTo(coverage);
         kit.SetAction(coverage, async (ctx, r, ct) =>
         {
+            if (output.Refuse(ctx, r) is { } refused) return refused;
             var request = new V1.GetCoverageRequest { Level = Levels[r.GetValue(level)!], ByGroup = r.GetValue(byGroup), ItemId = r.GetValue(item) ?? "" };
             request.RegionCodes.AddRange(r.GetValue(regions) ?? []);
             using var conn = ctx.Connect();
             var reply = await conn.CallAsync(c => conn.Coverage.GetCoverageAsync(request, cancellationToken: c).ResponseAsync, ct);
-            if (r.GetValue(json)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
-            Rows(reply.Rows).WriteTo(ctx.Out);
-            return ExitCodes.Ok;
+            var names = output.NeedsNames(r) ? await QueryCommands.ItemNamesAsync(conn, ct) : null;
+            return await output.WriteAsync(ctx, r, reply, t => new Workbook().Add(t.Coverage($"coverage-{r.GetValue(level)}", reply.Rows)),
+                w => Rows(reply.Rows).WriteTo(w), names, ct);
         });
 
         var threshold = new Option<double>("--days") { Description = "Threshold in days of supply", DefaultValueFactory = _ => 14 };
         var level2 = LevelOption();
         var byGroup2 = GroupOption();
-        var json2 = kit.JsonOption();
+        var output2 = new FileOutput(kit.JsonOption());
         var projected2 = ProjectedOption("List what runs out within --days by the projection (expiry and trend counted), not today's days of supply");
-        var shortfalls = new Command("shortfalls", "Everything under a number of days of supply, worst first") { threshold, level2, byGroup2, projected2, json2 };
+        var shortfalls = new Command("shortfalls", "Everything under a number of days of supply, worst first") { threshold, level2, byGroup2, projected2 };
+        output2.AddTo(shortfalls);
         kit.SetAction(shortfalls, async (ctx, r, ct) =>
         {
+            if (output2.Refuse(ctx, r) is { } refused) return refused;
             var request = new V1.ListShortfallsRequest
             {
                 ThresholdDays = r.GetValue(threshold), Level = Levels[r.GetValue(level2)!], ByGroup = r.GetValue(byGroup2), Projected = r.GetValue(projected2),
             };
             using var conn = ctx.Connect();
             var reply = await conn.CallAsync(c => conn.Coverage.ListShortfallsAsync(request, cancellationToken: c).ResponseAsync, ct);
-            if (r.GetValue(json2)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
-            if (request.Projected) { ProjectionCommands.Table(reply.Shortfalls.Select(s => s.Projection)).WriteTo(ctx.Out); return ExitCodes.Ok; }
-            var table = Rows(reply.Shortfalls.Select(s => s.Row), ("TO THRESHOLD", reply.Shortfalls.Select(s => Fmt.N(s.UnitsToThreshold)).ToList()));
-            table.WriteTo(ctx.Out);
-            return ExitCodes.Ok;
+            var names = output2.NeedsNames(r) ? await QueryCommands.ItemNamesAsync(conn, ct) : null;
+            return await output2.WriteAsync(ctx, r, reply, t => new Workbook().Add(t.Shortfalls(reply.Shortfalls)),
+                w =>
+                {
+                    if (request.Projected) ProjectionCommands.Table(reply.Shortfalls.Select(s => s.Projection)).WriteTo(w);
+                    else Rows(reply.Shortfalls.Select(s => s.Row), ("TO THRESHOLD", reply.Shortfalls.Select(s => Fmt.N(s.UnitsToThreshold)).ToList())).WriteTo(w);
+                },
+                names, ct);
         });
 
         var threshold3 = new Option<double>("--days") { Description = "Alert when coverage falls below this many days", DefaultValueFactory = _ => 7 };

@@ -91,34 +91,57 @@ internal static class QueryCommands
     {
         var region = RegionOption.Single();
         var kind = KindOption.Single();
-        var json = kit.JsonOption();
-        var status = new Command("status", "When each location last reported") { region, kind, json };
+        var staleOnly = new Option<bool>("--stale") { Description = "Only the locations not reporting within the server's window (Supply:Coverage:StaleAfter)" };
+        var output = new FileOutput(kit.JsonOption());
+        var status = new Command("status", "When each location last reported") { region, kind, staleOnly };
+        output.AddTo(status);
         kit.SetAction(status, async (ctx, r, ct) =>
         {
+            if (output.Refuse(ctx, r) is { } refused) return refused;
+            using var conn = ctx.Connect();
+            var now = DateTimeOffset.UtcNow;
+            // The window the server calls stale; also what --stale lists.
+            var stale = await conn.CallAsync(c => conn.Coverage.ListStaleLocationsAsync(
+                new V1.ListStaleLocationsRequest { RegionCode = r.GetValue(region) ?? "" }, cancellationToken: c).ResponseAsync, ct);
+            if (r.GetValue(staleOnly))
+                return await output.WriteAsync(ctx, r, stale, t => new Exports.Workbook().Add(t.NotReporting(stale.Locations, now)),
+                    w => StaleTable(stale, now).WriteTo(w), null, ct);
+
             var request = new V1.ListReportingStatusRequest { RegionCode = r.GetValue(region) ?? "" };
             if (Words.TryParse(Words.LocationKinds, r.GetValue(kind), out var k)) request.Kind = (V1.LocationKind)k;
-            using var conn = ctx.Connect();
             var reply = await conn.CallAsync(c => conn.Query.ListReportingStatusAsync(request, cancellationToken: c).ResponseAsync, ct);
-            if (r.GetValue(json)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
-
-            var now = DateTimeOffset.UtcNow;
-            var table = new Table("LOCATION", "REGION", "KIND", "REPORTS", "LAST AS OF", "AGE", "LAST RECEIVED").Right("REPORTS", "AGE");
-            foreach (var s in reply.Locations.OrderBy(s => s.RegionCode, StringComparer.Ordinal).ThenBy(s => s.LocationId, StringComparer.Ordinal))
-            {
-                table.Add(s.LocationId, s.RegionCode, Words.Of((LocationKind)s.Kind), Fmt.N(s.ReportsAccepted),
-                    s.HasReported ? Fmt.Time(s.LastAsOf) : "never",
-                    s.HasReported && s.LastAsOf is not null ? Fmt.Age(ContractMapping.ToDateTimeOffset(s.LastAsOf), now) : "-",
-                    s.HasReported ? Fmt.Time(s.LastReceivedAt) : "-");
-            }
-            table.WriteTo(ctx.Out);
-            var reported = reply.Locations.Count(s => s.HasReported);
-            var stale = reply.Locations.Count(s => s.HasReported && s.LastAsOf is not null
-                                                   && now - ContractMapping.ToDateTimeOffset(s.LastAsOf) > TimeSpan.FromDays(1));
-            ctx.Out.WriteLine($"{reply.Locations.Count} locations: {reported} have reported, {reply.Locations.Count - reported} never" +
-                              (stale > 0 ? $", {stale} not within the last 24 h" : ""));
-            return ExitCodes.Ok;
+            return await output.WriteAsync(ctx, r, reply,
+                t => new Exports.Workbook().Add(t.Reporting(reply.Locations, now, TimeSpan.FromHours(stale.StaleAfterHours))),
+                w => StatusTable(reply, now, w), null, ct);
         });
         return status;
+    }
+
+    private static void StatusTable(V1.ListReportingStatusResponse reply, DateTimeOffset now, TextWriter w)
+    {
+        var table = new Table("LOCATION", "REGION", "KIND", "REPORTS", "LAST AS OF", "AGE", "LAST RECEIVED").Right("REPORTS", "AGE");
+        foreach (var s in reply.Locations.OrderBy(s => s.RegionCode, StringComparer.Ordinal).ThenBy(s => s.LocationId, StringComparer.Ordinal))
+        {
+            table.Add(s.LocationId, s.RegionCode, Words.Of((LocationKind)s.Kind), Fmt.N(s.ReportsAccepted),
+                s.HasReported ? Fmt.Time(s.LastAsOf) : "never",
+                s.HasReported && s.LastAsOf is not null ? Fmt.Age(ContractMapping.ToDateTimeOffset(s.LastAsOf), now) : "-",
+                s.HasReported ? Fmt.Time(s.LastReceivedAt) : "-");
+        }
+        table.WriteTo(w);
+        var reported = reply.Locations.Count(s => s.HasReported);
+        var stale = reply.Locations.Count(s => s.HasReported && s.LastAsOf is not null
+                                               && now - ContractMapping.ToDateTimeOffset(s.LastAsOf) > TimeSpan.FromDays(1));
+        w.WriteLine($"{reply.Locations.Count} locations: {reported} have reported, {reply.Locations.Count - reported} never" +
+                    (stale > 0 ? $", {stale} not within the last 24 h" : ""));
+    }
+
+    private static Table StaleTable(V1.ListStaleLocationsResponse reply, DateTimeOffset now)
+    {
+        var table = new Table("LOCATION", "REGION", "LAST AS OF", "AGE").Right("AGE");
+        foreach (var s in reply.Locations.OrderBy(s => s.RegionCode, StringComparer.Ordinal).ThenBy(s => s.LocationId, StringComparer.Ordinal))
+            table.Add(s.LocationId, s.RegionCode, s.LastAsOf is null ? "never" : Fmt.Time(s.LastAsOf),
+                s.LastAsOf is null ? "-" : Fmt.Age(ContractMapping.ToDateTimeOffset(s.LastAsOf), now));
+        return table;
     }
 
     public static Command History(CommandKit kit)
@@ -154,7 +177,7 @@ internal static class QueryCommands
     };
 
     /// <summary>Item names for readable tables; best effort (an empty map if the catalog cannot be listed).</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> ItemNamesAsync(SupplyConnection conn, CancellationToken ct)
+    internal static async Task<IReadOnlyDictionary<string, string>> ItemNamesAsync(SupplyConnection conn, CancellationToken ct)
     {
         try
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Supply.Cli.Output;
+using Supply.Exports;
 using V1 = Supply.Contracts.V1;
 
 namespace Supply.Cli.Commands;
@@ -14,85 +15,72 @@ internal static class ScenarioCommands
         var transfers = new Option<bool>("--transfers") { Description = "Also print the transfer plan" };
         var planner = new Option<string>("--planner") { Description = "fair (default: the whole horizon, fair shares, shortfalls explained) or greedy (day by day, quicker)", HelpName = "fair|greedy", DefaultValueFactory = _ => "fair" };
         planner.AcceptOnlyFromAmong("fair", "greedy");
-        var json = kit.JsonOption();
-        var run = new Command("run", "Evaluate a mass-casualty scenario: demand, where it is met from, what falls short") { file, transfers, planner, json };
+        var output = new FileOutput(kit.JsonOption());
+        var run = new Command("run", "Evaluate a mass-casualty scenario: demand, where it is met from, what falls short") { file, transfers, planner };
+        output.AddTo(run);
         kit.SetAction(run, async (ctx, r, ct) =>
         {
+            if (output.Refuse(ctx, r) is { } refused) return refused;
             string document;
             try { document = await File.ReadAllTextAsync(r.GetValue(file)!.FullName, ct); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ctx.InputError($"cannot read {r.GetValue(file)!.FullName}: {e.Message}"); }
             using var conn = ctx.Connect();
             var result = await conn.CallAsync(c => conn.Scenarios.RunScenarioAsync(new V1.RunScenarioRequest { Document = document, Planner = r.GetValue(planner) ?? "fair" }, cancellationToken: c).ResponseAsync, ct);
-            if (r.GetValue(json)) { JsonOut.Write(ctx.Out, result); return ExitCodes.Ok; }
-
-            ctx.Out.WriteLine($"{result.ScenarioId}: {result.HorizonDays} days from {result.Start}, on " +
-                              (result.LiveStock ? $"current national stock ({result.ShortageNoticesApplied} shortage notices applied)" : "the file's own data"));
-            var t = result.Totals;
-            ctx.Out.WriteLine($"demand {Fmt.N(t.Demand)}, met {Fmt.N(t.Met)} ({t.CoverageRatio:P1}), shortfall {Fmt.N(t.Shortfall)}" +
-                              (result.Planner.Length > 0 ? $"; plan: {result.Planner}" : ""));
-            var table = new Table("REGION", "SUPPLY", "CATEGORIES", "PRIORITY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED", "BOUND BY")
-                .Right("PRIORITY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED");
-            foreach (var l in result.Lines)
-                table.Add(l.RegionCode, $"{l.SupplyKind} {l.SupplyId}", string.Join(",", l.Categories), l.Priority.ToString("0.##", CultureInfo.InvariantCulture),
-                    Fmt.N(l.Demand), Fmt.N(l.MetBy.OwnRegion), Fmt.N(l.MetBy.SameHealthcareRegion),
-                    Fmt.N(l.MetBy.OtherRegions), Fmt.N(l.MetBy.NationalStockpile), Fmt.N(l.MetBy.Suppliers), Fmt.N(l.Shortfall),
-                    l.HasFirstDayShort ? l.FirstDayShort.ToString() : "-", l.CoverageRatio.ToString("P0"), Bounds(l));
-            table.WriteTo(ctx.Out);
-            if (result.Census.Count > 0)
-            {
-                // The census the demand follows, per region, category and day (patients in hospital, of whom in intensive care).
-                var census = new Table(["REGION", "CATEGORY", .. Enumerable.Range(0, result.HorizonDays).Select(d => $"DAY {d}")])
-                    .Right(Enumerable.Range(0, result.HorizonDays).Select(d => $"DAY {d}").ToArray());
-                foreach (var c in result.Census)
-                    census.Add([c.RegionCode, c.Category, .. c.Patients.Select((p, d) =>
-                        c.IntensiveCare[d] > 0 ? $"{p:0.#} ({c.IntensiveCare[d]:0.#} ICU)" : p.ToString("0.#", CultureInfo.InvariantCulture))]);
-                census.WriteTo(ctx.Out);
-            }
-            if (r.GetValue(transfers))
-            {
-                var plan = new Table("DAY", "DATE", "FROM", "FROM REGION", "TO REGION", "ITEM", "QUANTITY", "TIER", "FOR", "PRIORITY").Right("DAY", "QUANTITY", "PRIORITY");
-                var start = DateOnly.ParseExact(result.Start, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                foreach (var x in result.Transfers)
-                {
-                    // Ids travel once in the result's tables; transfers point at them (see Transfer in scenarios.proto).
-                    var (source, line) = (result.Sources[x.Source], result.Lines[x.Line]);
-                    var toRegion = line.RegionCode;
-                    if (source.Region == toRegion) continue; // within a region: not a transfer between regions
-                    plan.Add(x.Day.ToString(CultureInfo.InvariantCulture), start.AddDays(x.Day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                        source.LocationId, source.Region, toRegion, result.Items[x.Item], Fmt.N(x.Quantity), TierName(x.Tier),
-                        $"{line.SupplyKind} {line.SupplyId} ({string.Join(",", line.Categories)})", x.Priority.ToString("0.##", CultureInfo.InvariantCulture));
-                }
-                plan.WriteTo(ctx.Out);
-            }
-            return ExitCodes.Ok;
+            // xlsx: the results and the transfer plan, a sheet each; csv: one table, the plan with --transfers.
+            return await output.WriteAsync(ctx, r, result, t => r.GetValue(transfers) && output.FormatOf(r) == "csv"
+                    ? new Workbook().Add(t.Transfers(result))
+                    : new Workbook().Add(t.ScenarioLines(result), Headers.Of("sheet-scenario", t.Language)).Add(t.Transfers(result), Headers.Of("sheet-transfers", t.Language)),
+                w => PrintResult(w, result, r.GetValue(transfers)), null, ct);
         });
         return new Command("scenario", "Mass-casualty scenarios") { run };
     }
 
+    private static void PrintResult(TextWriter output, V1.ScenarioResult result, bool withTransfers)
+    {
+        output.WriteLine($"{result.ScenarioId}: {result.HorizonDays} days from {result.Start}, on " +
+                          (result.LiveStock ? $"current national stock ({result.ShortageNoticesApplied} shortage notices applied)" : "the file's own data"));
+        var t = result.Totals;
+        output.WriteLine($"demand {Fmt.N(t.Demand)}, met {Fmt.N(t.Met)} ({t.CoverageRatio:P1}), shortfall {Fmt.N(t.Shortfall)}" +
+                          (result.Planner.Length > 0 ? $"; plan: {result.Planner}" : ""));
+        var table = new Table("REGION", "SUPPLY", "CATEGORIES", "PRIORITY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED", "BOUND BY")
+            .Right("PRIORITY", "DEMAND", "OWN", "SAME HC", "OTHER", "STOCKPILE", "SUPPLIERS", "SHORT", "FIRST DAY SHORT", "COVERED");
+        foreach (var l in result.Lines)
+            table.Add(l.RegionCode, $"{l.SupplyKind} {l.SupplyId}", string.Join(",", l.Categories), l.Priority.ToString("0.##", CultureInfo.InvariantCulture),
+                Fmt.N(l.Demand), Fmt.N(l.MetBy.OwnRegion), Fmt.N(l.MetBy.SameHealthcareRegion),
+                Fmt.N(l.MetBy.OtherRegions), Fmt.N(l.MetBy.NationalStockpile), Fmt.N(l.MetBy.Suppliers), Fmt.N(l.Shortfall),
+                l.HasFirstDayShort ? l.FirstDayShort.ToString() : "-", l.CoverageRatio.ToString("P0"), Bounds(l));
+        table.WriteTo(output);
+        if (result.Census.Count > 0)
+        {
+            // The census the demand follows, per region, category and day (patients in hospital, of whom in intensive care).
+            var census = new Table(["REGION", "CATEGORY", .. Enumerable.Range(0, result.HorizonDays).Select(d => $"DAY {d}")])
+                .Right(Enumerable.Range(0, result.HorizonDays).Select(d => $"DAY {d}").ToArray());
+            foreach (var c in result.Census)
+                census.Add([c.RegionCode, c.Category, .. c.Patients.Select((p, d) =>
+                    c.IntensiveCare[d] > 0 ? $"{p:0.#} ({c.IntensiveCare[d]:0.#} ICU)" : p.ToString("0.#", CultureInfo.InvariantCulture))]);
+            census.WriteTo(output);
+        }
+        if (withTransfers)
+        {
+            var plan = new Table("DAY", "DATE", "FROM", "FROM REGION", "TO REGION", "ITEM", "QUANTITY", "TIER", "FOR", "PRIORITY").Right("DAY", "QUANTITY", "PRIORITY");
+            var start = DateOnly.ParseExact(result.Start, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            foreach (var x in result.Transfers)
+            {
+                // Ids travel once in the result's tables; transfers point at them (see Transfer in scenarios.proto).
+                var (source, line) = (result.Sources[x.Source], result.Lines[x.Line]);
+                var toRegion = line.RegionCode;
+                if (source.Region == toRegion) continue; // within a region: not a transfer between regions
+                plan.Add(x.Day.ToString(CultureInfo.InvariantCulture), start.AddDays(x.Day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    source.LocationId, source.Region, toRegion, result.Items[x.Item], Fmt.N(x.Quantity), ScenarioWords.Tier(x.Tier),
+                    $"{line.SupplyKind} {line.SupplyId} ({string.Join(",", line.Categories)})", x.Priority.ToString("0.##", CultureInfo.InvariantCulture));
+            }
+            plan.WriteTo(output);
+        }
+    }
+
     /// <summary>What bound a line's shortfalls, e.g. "d2 5 reserve; d3 4 lead-time" ("-" when none is given).</summary>
     private static string Bounds(V1.ScenarioLine l) => l.Shortfalls.Count == 0 ? "-"
-        : string.Join("; ", l.Shortfalls.Select(s => $"d{s.Day} {Fmt.N(s.Quantity)} {BoundName(s.Bound)}"));
-
-    private static string BoundName(V1.ShortfallBound bound) => bound switch
-    {
-        V1.ShortfallBound.NoStockAnywhere => "no-stock-anywhere",
-        V1.ShortfallBound.LeadTime => "lead-time",
-        V1.ShortfallBound.Reserve => "reserve",
-        V1.ShortfallBound.SupplierCap => "supplier-cap",
-        V1.ShortfallBound.SharedOut => "shared-out",
-        _ => "-",
-    };
-
-    /// <summary>The tier names of scenario files and docs (own-region, ..., suppliers).</summary>
-    private static string TierName(V1.SourceTier tier) => tier switch
-    {
-        V1.SourceTier.OwnRegion => "own-region",
-        V1.SourceTier.SameHealthcareRegion => "same-healthcare-region",
-        V1.SourceTier.OtherRegions => "other-regions",
-        V1.SourceTier.NationalStockpile => "national-stockpile",
-        V1.SourceTier.Suppliers => "suppliers",
-        _ => tier.ToString(),
-    };
+        : string.Join("; ", l.Shortfalls.Select(s => $"d{s.Day} {Fmt.N(s.Quantity)} {ScenarioWords.Bound(s.Bound)}"));
 
     public static Command Shortages(CommandKit kit)
     {

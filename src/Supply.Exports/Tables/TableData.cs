@@ -1,4 +1,4 @@
-namespace Supply.Dashboard.Tables;
+namespace Supply.Exports;
 
 /// <summary>How a column's cells are written (pages format them for the reader's culture; xlsx keeps them typed).</summary>
 public enum CellKind { Text, Integer, Number, Percent, Time, Date }

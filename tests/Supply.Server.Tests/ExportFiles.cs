@@ -59,6 +59,20 @@ public sealed class ExportFixture : IAsyncLifetime
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await client.SendAsync(request);
     }
+
+    /// <summary>POST of a text body on the gRPC endpoint over HTTP/2 with prior knowledge, with this bearer token.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path, string body, string token)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(Server.Address) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/yaml"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request);
+    }
 }
 
 internal static class ExportFiles

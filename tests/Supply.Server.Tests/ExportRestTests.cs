@@ -135,6 +135,34 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
     }
 
     [Fact]
+    public async Task A_posted_scenario_comes_back_as_its_results_and_transfer_plan()
+    {
+        var page = await File.ReadAllTextAsync(Path.Combine(global::Supply.Testing.RepoPaths.Root, "docs", "scenarios", "worked-example.md"));
+        var yaml = page.Split("```yaml", 2)[1].Split("```", 2)[0];
+        var result = await new Scenarios.ScenariosClient(fixture.Server.ChannelAs(National)).RunScenarioAsync(new RunScenarioRequest { Document = yaml });
+
+        using var xlsxResponse = await fixture.PostAsync("/v1/exports/scenario.xlsx?lang=en", yaml, National);
+        await ExportFiles.AssertOkAsync(xlsxResponse);
+        var xlsx = await xlsxResponse.Content.ReadAsByteArrayAsync();
+        Assert.Equal(["Scenario results", "Transfer plan"], ExportFiles.Sheets(xlsx));
+        Assert.Equal(result.Lines.Select(l => (l.RegionCode, (double)l.Demand, (double)l.Shortfall)),
+            ExportFiles.Sheet(xlsx, "Scenario results").Select(r => ((string)r["Region"]!, (double)r["Demand"]!, (double)r["Shortfall"]!)));
+
+        using var csvResponse = await fixture.PostAsync("/v1/exports/scenario.csv?part=transfers&lang=en", yaml, National);
+        await ExportFiles.AssertOkAsync(csvResponse);
+        var (header, rows) = ExportFiles.Csv(await csvResponse.Content.ReadAsByteArrayAsync());
+        var between = result.Transfers.Where(t => result.Sources[t.Source].Region != result.Lines[t.Line].RegionCode).ToList();
+        var quantity = Array.IndexOf(header, "Quantity");
+        Assert.Equal(between.Select(t => (double)t.Quantity), rows.Where(r => r[quantity].Length > 0).Select(r => ExportFiles.Number(r[quantity])));
+
+        // A broken document is refused naming what is wrong; a regional reader may not run scenarios.
+        using var broken = await fixture.PostAsync("/v1/exports/scenario.csv", "casualties: [", National);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        using var regional = await fixture.PostAsync("/v1/exports/scenario.csv", yaml, Gotland);
+        Assert.Equal(HttpStatusCode.Forbidden, regional.StatusCode);
+    }
+
+    [Fact]
     public async Task Without_a_token_every_export_is_401_with_a_problem_body()
     {
         foreach (var path in new[] { "/v1/exports/coverage.csv", "/v1/exports/shortfalls.xlsx", "/v1/exports/reporting.csv", "/v1/exports/situation.xlsx" })

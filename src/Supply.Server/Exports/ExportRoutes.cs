@@ -10,7 +10,8 @@ using V1 = Supply.Contracts.V1;
 namespace Supply.Server.Exports;
 
 /// <summary>
-/// GET /v1/exports/{coverage,shortfalls,reporting}.{csv,xlsx} and /v1/exports/situation.xlsx (docs/exports.md): the read RPCs'
+/// GET /v1/exports/{coverage,shortfalls,reporting}.{csv,xlsx}, /v1/exports/situation.xlsx and POST /v1/exports/scenario.{csv,xlsx}
+/// (docs/exports.md): the RPCs'
 /// answers as files, built by src/Supply.Exports from the replies of the server's own services (<see cref="ServiceReads"/>),
 /// after the same authentication (bearer token or client certificate) and the same <see cref="AccessPolicy"/> rules as gRPC.
 /// Bad input: 400 with a problem body naming the parameter; no caller: 401; outside the caller's role or scope: 403.
@@ -24,6 +25,7 @@ public static class ExportRoutes
         group.MapGet("/shortfalls.{format}", ShortfallsAsync);
         group.MapGet("/reporting.{format}", ReportingAsync);
         group.MapGet("/situation.{format}", SituationAsync);
+        group.MapPost("/scenario.{format}", ScenarioAsync);
         return app;
     }
 
@@ -93,6 +95,23 @@ public static class ExportRoutes
         });
     }
 
+    /// <summary>
+    /// The body is a scenario document (YAML or JSON, as RunScenario's <c>document</c>), run against live stock; xlsx: the
+    /// results and the transfer plan, a sheet each; csv: the results, or the plan with <c>part=transfers</c>.
+    /// </summary>
+    private static Task<IResult> ScenarioAsync(HttpContext http, string format, AccessPolicy policy) => Run(http, format, policy, async (q, reads, _, ct) =>
+    {
+        var transfers = q.Choice("part", new Dictionary<string, bool>(StringComparer.Ordinal) { ["results"] = false, ["transfers"] = true }, "results");
+        var planner = q.Choice("planner", new Dictionary<string, string>(StringComparer.Ordinal) { ["fair"] = "fair", ["greedy"] = "greedy" }, "fair");
+        q.ThrowIfInvalid();
+        using var body = new StreamReader(http.Request.Body);
+        var document = await body.ReadToEndAsync(ct);
+        var result = await reads.RunScenarioAsync(new V1.RunScenarioRequest { Document = document, Planner = planner }, ct);
+        if (format == "csv") return transfers ? q.Tables.Transfers(result) : q.Tables.ScenarioLines(result);
+        return new Workbook().Add(q.Tables.ScenarioLines(result), Headers.Of("sheet-scenario", q.Tables.Language))
+            .Add(q.Tables.Transfers(result), Headers.Of("sheet-transfers", q.Tables.Language));
+    });
+
     private static readonly Dictionary<string, bool> ByChoices = new(StringComparer.Ordinal) { ["item"] = false, ["group"] = true };
 
     /// <summary>The regions asked for; none from a regional caller means its own (a national coordinator's none means all).</summary>
@@ -129,7 +148,7 @@ public static class ExportRoutes
             return Results.Problem(statusCode: status, detail: e.Status.Detail);
         }
         var workbook = built as Workbook ?? new Workbook().Add((TableData)built);
-        var name = built is TableData t ? t.Name : "situation";
+        var name = built is TableData t ? t.Name : Path.GetFileNameWithoutExtension(http.Request.Path.Value) ?? "export";
         var file = $"supply-{name}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture)}.{format}";
         http.Response.Headers.CacheControl = "no-store"; // one caller's scope: never kept by a shared cache
         return format == "csv"

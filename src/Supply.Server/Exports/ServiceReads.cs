@@ -33,6 +33,9 @@ internal sealed class ServiceReads(HttpContext http, Caller caller, AccessPolicy
     public Task<ListItemsResponse> ListItemsAsync(ListItemsRequest request, CancellationToken cancellationToken) =>
         Call<CatalogService, ListItemsRequest, ListItemsResponse>(Catalog.Descriptor, "ListItems", request, (s, r, c) => s.ListItems(r, c));
 
+    public Task<ScenarioResult> RunScenarioAsync(RunScenarioRequest request, CancellationToken cancellationToken) =>
+        Call<ScenariosService, RunScenarioRequest, ScenarioResult>(Scenarios.Descriptor, "RunScenario", request, (s, r, c) => s.RunScenario(r, c));
+
     private async Task<TResponse> Call<TService, TRequest, TResponse>(Google.Protobuf.Reflection.ServiceDescriptor service, string name,
         TRequest request, Func<TService, TRequest, LocalCallContext, Task<TResponse>> call)
         where TService : class where TRequest : IMessage

@@ -163,6 +163,20 @@ public sealed class ExportRestTests(ExportFixture fixture) : IClassFixture<Expor
     }
 
     [Fact]
+    public async Task Readiness_csv_has_the_lines_GetReadinessCompliance_answers()
+    {
+        var reply = await new global::Supply.Contracts.V1.Readiness.ReadinessClient(fixture.Server.ChannelAs(National))
+            .GetReadinessComplianceAsync(new GetReadinessComplianceRequest { Level = CoverageLevel.Region, Limit = 100 });
+        using var response = await fixture.GetAsync("/v1/exports/readiness.csv?level=region&lang=en", National);
+        await ExportFiles.AssertOkAsync(response);
+        var (header, rows) = ExportFiles.Csv(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.NotEmpty(reply.Lines);
+        int area = Array.IndexOf(header, "Area"), key = Array.IndexOf(header, "Supply"), gap = Array.IndexOf(header, "Gap (units)");
+        Assert.Equal(reply.Lines.Select(l => (l.Area, l.Key, (double)l.GapUnits)), rows.Select(r => (r[area], r[key], ExportFiles.Number(r[gap]))));
+    }
+
+    [Fact]
     public async Task Without_a_token_every_export_is_401_with_a_problem_body()
     {
         foreach (var path in new[] { "/v1/exports/coverage.csv", "/v1/exports/shortfalls.xlsx", "/v1/exports/reporting.csv", "/v1/exports/situation.xlsx" })

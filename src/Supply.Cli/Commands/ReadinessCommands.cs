@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Google.Protobuf;
 using Supply.Cli.Output;
+using Supply.Exports;
 using V1 = Supply.Contracts.V1;
 
 namespace Supply.Cli.Commands;
@@ -73,23 +74,27 @@ internal static class ReadinessCommands
         var regions = RegionOption.Many();
         var key = new Option<string?>("--key") { Description = "Only this item or group", HelpName = "KEY" };
         var limit = new Option<int>("--limit") { Description = "At most this many lines (0: 100)" };
-        var json = kit.JsonOption();
-        var compliance = new Command("compliance", "Compliance with the readiness targets at a level, worst first") { level, regions, key, limit, json };
+        var output = new FileOutput(kit.JsonOption());
+        var compliance = new Command("compliance", "Compliance with the readiness targets at a level, worst first") { level, regions, key, limit };
+        output.AddTo(compliance);
         kit.SetAction(compliance, async (ctx, r, ct) =>
         {
+            if (output.Refuse(ctx, r) is { } refused) return refused;
             var request = new V1.GetReadinessComplianceRequest { Level = Levels[r.GetValue(level)!], Key = r.GetValue(key) ?? "", Limit = r.GetValue(limit) };
             request.RegionCodes.AddRange(r.GetValue(regions) ?? []);
             using var conn = ctx.Connect();
             var reply = await conn.CallAsync(c => conn.Readiness.GetReadinessComplianceAsync(request, cancellationToken: c).ResponseAsync, ct);
-            if (r.GetValue(json)) { JsonOut.Write(ctx.Out, reply); return ExitCodes.Ok; }
-            if (reply.IllustrativeTargets) ctx.Out.WriteLine("against the ILLUSTRATIVE default targets");
-            var table = new Table("AREA", "KEY", "TARGET DAYS", "TARGET", "USABLE", "GAP", "GAP DAYS", "COMPLIANT")
-                .Right("TARGET DAYS", "TARGET", "USABLE", "GAP", "GAP DAYS", "COMPLIANT");
-            foreach (var l in reply.Lines)
-                table.Add(l.Area, l.Key, Fmt.D(l.TargetDays), Fmt.N(l.TargetUnits), Fmt.N(l.UsableUnits), Fmt.N(l.GapUnits), Fmt.D(l.GapDays),
-                    Fmt.D(l.PercentCompliant) + " %");
-            table.WriteTo(ctx.Out);
-            return ExitCodes.Ok;
+            var names = output.NeedsNames(r) ? await QueryCommands.ItemNamesAsync(conn, ct) : null;
+            return await output.WriteAsync(ctx, r, reply, t => new Workbook().Add(t.Compliance(reply.Lines)), w =>
+            {
+                if (reply.IllustrativeTargets) w.WriteLine("against the ILLUSTRATIVE default targets");
+                var table = new Table("AREA", "KEY", "TARGET DAYS", "TARGET", "USABLE", "GAP", "GAP DAYS", "COMPLIANT")
+                    .Right("TARGET DAYS", "TARGET", "USABLE", "GAP", "GAP DAYS", "COMPLIANT");
+                foreach (var l in reply.Lines)
+                    table.Add(l.Area, l.Key, Fmt.D(l.TargetDays), Fmt.N(l.TargetUnits), Fmt.N(l.UsableUnits), Fmt.N(l.GapUnits), Fmt.D(l.GapDays),
+                        Fmt.D(l.PercentCompliant) + " %");
+                table.WriteTo(w);
+            }, names, ct);
         });
 
         var hLevel = LevelOption("nation", "nation", "healthcare-region", "region");

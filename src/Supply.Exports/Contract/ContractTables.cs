@@ -95,6 +95,21 @@ public sealed class ContractTables(ExportLanguage lang, IReadOnlyDictionary<stri
             ]).ToList());
     }
 
+    /// <summary>Readiness compliance (GetReadinessCompliance) in the order the RPC answers: worst first.</summary>
+    public TableData Compliance(IEnumerable<V1.ComplianceLine> lines) =>
+        new("readiness",
+        [
+            H("level"), H("area"), H("subject"), H("key"), H("supply-name"), H("target-days", CellKind.Number), H("target-units", CellKind.Integer),
+            H("usable", CellKind.Integer), H("gap-units", CellKind.Integer), H("gap-days", CellKind.Number), H("percent-compliant", CellKind.Number),
+            H("consumption", CellKind.Number),
+        ],
+        lines.Select(l => (object?[])
+        [
+            LevelName(l.Level), l.Area, Headers.Of(l.Subject == "item" ? "item-subject" : "group-subject", lang), l.Key,
+            l.Subject == "item" && ItemNames?.GetValueOrDefault(l.Key) is { } n ? n : null, l.TargetDays, l.TargetUnits, l.UsableUnits,
+            l.GapUnits, l.GapDays, l.PercentCompliant, l.DailyConsumption,
+        ]).ToList());
+
     private IReadOnlyList<TableColumn> CoverageColumns() =>
     [
         H("level"), H("area"), H("area-name"), H("subject"), H("key"), H("supply-name"), H("usable", CellKind.Integer),

@@ -9,6 +9,11 @@ public static class Headers
     private static readonly Dictionary<string, (string Sv, string En)> Words = new(StringComparer.Ordinal)
     {
         ["level"] = ("Nivå", "Level"),
+        ["target-days"] = ("Mål (dagar)", "Target (days)"),
+        ["target-units"] = ("Mål (enheter)", "Target (units)"),
+        ["gap-units"] = ("Underskott (enheter)", "Gap (units)"),
+        ["gap-days"] = ("Underskott (dagar)", "Gap (days)"),
+        ["percent-compliant"] = ("Uppfyllt (%)", "Compliant (%)"),
         ["area"] = ("Område", "Area"),
         ["area-name"] = ("Namn", "Name"),
         ["subject"] = ("Avser", "Subject"),

@@ -26,6 +26,7 @@ public static class ExportRoutes
         group.MapGet("/reporting.{format}", ReportingAsync);
         group.MapGet("/situation.{format}", SituationAsync);
         group.MapPost("/scenario.{format}", ScenarioAsync);
+        group.MapGet("/readiness.{format}", ReadinessAsync);
         return app;
     }
 
@@ -110,6 +111,15 @@ public static class ExportRoutes
         if (format == "csv") return transfers ? q.Tables.Transfers(result) : q.Tables.ScenarioLines(result);
         return new Workbook().Add(q.Tables.ScenarioLines(result), Headers.Of("sheet-scenario", q.Tables.Language))
             .Add(q.Tables.Transfers(result), Headers.Of("sheet-transfers", q.Tables.Language));
+    });
+
+    private static Task<IResult> ReadinessAsync(HttpContext http, string format, AccessPolicy policy) => Run(http, format, policy, async (q, reads, caller, ct) =>
+    {
+        var level = q.Choice("level", Levels, "region");
+        var request = new V1.GetReadinessComplianceRequest { Level = level, Key = q.Text("key"), Limit = (int)q.Number("limit", 100, 1, 10_000) };
+        request.RegionCodes.AddRange(RegionsOrOwn(q.Many("region"), caller, level));
+        q.ThrowIfInvalid();
+        return q.Tables.Compliance((await reads.GetReadinessComplianceAsync(request, ct)).Lines);
     });
 
     private static readonly Dictionary<string, bool> ByChoices = new(StringComparer.Ordinal) { ["item"] = false, ["group"] = true };

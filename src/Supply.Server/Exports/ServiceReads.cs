@@ -36,6 +36,10 @@ internal sealed class ServiceReads(HttpContext http, Caller caller, AccessPolicy
     public Task<ScenarioResult> RunScenarioAsync(RunScenarioRequest request, CancellationToken cancellationToken) =>
         Call<ScenariosService, RunScenarioRequest, ScenarioResult>(Scenarios.Descriptor, "RunScenario", request, (s, r, c) => s.RunScenario(r, c));
 
+    public Task<GetReadinessComplianceResponse> GetReadinessComplianceAsync(GetReadinessComplianceRequest request, CancellationToken cancellationToken) =>
+        Call<ReadinessService, GetReadinessComplianceRequest, GetReadinessComplianceResponse>(Readiness.Descriptor, "GetReadinessCompliance", request,
+            (s, r, c) => s.GetReadinessCompliance(r, c));
+
     private async Task<TResponse> Call<TService, TRequest, TResponse>(Google.Protobuf.Reflection.ServiceDescriptor service, string name,
         TRequest request, Func<TService, TRequest, LocalCallContext, Task<TResponse>> call)
         where TService : class where TRequest : IMessage

@@ -30,10 +30,12 @@ public class ConfigurationBindingTests
         var configuration = ConfigurationOf(r.SampleRuntimeEnvironment());
         var section = configuration.GetSection(SupplyOptions.Section);
         var options = new SupplyOptions();
-        // Supply:Cluster:Membership is bound by the server onto Orleans' ClusterMembershipOptions instead.
+        // Supply:Cluster:Membership is bound by the server onto Orleans' ClusterMembershipOptions instead; Supply:Http is read by
+        // the REST endpoint's own rules (Hosting/HttpApiEndpoint), checked in the test below.
         var withoutMembership = new ConfigurationBuilder()
             .AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true)
-                .Where(kv => kv.Value is not null && !kv.Key.StartsWith("Cluster:Membership", StringComparison.OrdinalIgnoreCase)))
+                .Where(kv => kv.Value is not null && !kv.Key.StartsWith("Cluster:Membership", StringComparison.OrdinalIgnoreCase)
+                    && !kv.Key.StartsWith("Http:", StringComparison.OrdinalIgnoreCase)))
             .Build();
         withoutMembership.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
         section.GetSection("Cluster:Membership").Get<ClusterMembershipOptions>(o => o.ErrorOnUnknownConfiguration = true);
@@ -51,6 +53,9 @@ public class ConfigurationBindingTests
         Assert.Equal(r.ContainerPorts["grpc"], options.Listen.Port);
         Assert.Equal(r.ContainerPorts["silo"], options.Silo.SiloPort);
         Assert.Equal(r.ContainerPorts["gateway"], options.Silo.GatewayPort);
+        var http = ConfigurationOf(r.SampleRuntimeEnvironment()).GetSection(Supply.Server.Hosting.HttpApiEndpoint.Section);
+        Assert.Equal(r.ContainerPorts["http"], http.GetValue<int>("Port"));
+        Assert.Equal(IPAddress.Any, IPAddress.Parse(http["Address"]!));
         Assert.True(IPAddress.TryParse(options.Silo.AdvertisedAddress, out _), "the advertised address must be an IP (the pod IP)");
         Assert.True(options.Storage.DurableCommits, $"{overlay}: grain state must be fsync'ed");
     }

@@ -10,6 +10,7 @@ public class OverlayTests
     public static TheoryData<string> Overlays => new(Names);
 
     private const int GrpcPort = 5080;
+    private const int HttpPort = 5082;
     private const int SiloPort = 11111;
     private const int GatewayPort = 30000;
 
@@ -43,12 +44,15 @@ public class OverlayTests
         var r = Rendered.Of(overlay);
         var ports = r.ContainerPorts;
         Assert.Equal(GrpcPort, ports.GetValueOrDefault("grpc"));
+        Assert.Equal(HttpPort, ports.GetValueOrDefault("http"));
         Assert.Equal(SiloPort, ports.GetValueOrDefault("silo"));
         Assert.Equal(GatewayPort, ports.GetValueOrDefault("gateway"));
         Assert.All(Items(r.Container["ports"]), p => Assert.Equal("TCP", (string?)p["protocol"] ?? "TCP"));
 
         var env = r.SampleRuntimeEnvironment();
         Assert.Equal(ports["grpc"].ToString(), env.GetValueOrDefault("Supply__Listen__Port"));
+        Assert.Equal(ports["http"].ToString(), env.GetValueOrDefault("Supply__Http__Port"));
+        Assert.Equal("0.0.0.0", env.GetValueOrDefault("Supply__Http__Address"));
         Assert.Equal(ports["silo"].ToString(), env.GetValueOrDefault("Supply__Silo__SiloPort"));
         Assert.Equal(ports["gateway"].ToString(), env.GetValueOrDefault("Supply__Silo__GatewayPort"));
     }
@@ -91,7 +95,12 @@ public class OverlayTests
             if (name == "supply-grpc") Assert.Equal("ClusterIP", (string?)spec["type"] ?? "ClusterIP");
             else Assert.Equal("None", (string?)spec["clusterIP"]);
 
-            var port = Assert.Single(Items(spec["ports"]));
+            var ports = Items(spec["ports"]).ToList();
+            Assert.Equal(["grpc", "http"], ports.Select(p => (string?)p["name"]));
+            var http = ports[1];
+            Assert.Equal(HttpPort, Int(http["port"]));
+            Assert.Equal(HttpPort, Int(http["targetPort"]) ?? r.ContainerPorts.GetValueOrDefault(Scalar(http["targetPort"]) ?? "", -1));
+            var port = ports[0];
             Assert.Equal("grpc", (string?)port["name"]);
             Assert.Equal(GrpcPort, Int(port["port"]));
             Assert.Equal("grpc", (string?)port["appProtocol"]);

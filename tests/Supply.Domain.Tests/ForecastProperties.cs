@@ -1,6 +1,7 @@
 using CsCheck;
 using Supply.Domain.Coverage;
 using Supply.Domain.Forecast;
+using Supply.Domain.Shortages;
 using Supply.Domain.Stock;
 using static Supply.Domain.Tests.TestData;
 
@@ -148,5 +149,42 @@ public class ForecastProperties
             var more = StockoutProjection.Walk(stock, h => Demand(h) * factor, 400);
             Assert.True(more.DaysOfSupply <= baseline.DaysOfSupply, $"{more.DaysOfSupply} > {baseline.DaysOfSupply}");
         }, salt: 6);
+    }
+
+    // Suppliers' stock with notices: factor or quantity or neither, over some days of the walk, some naming another supplier.
+    private static readonly Gen<ShortageNotice> GenNotice =
+        from first in Gen.Int[-10, 60]
+        from length in Gen.Int[0, 90]
+        from kind in Gen.Int[0, 2]
+        from factor in Gen.Double[0, 1]
+        from quantity in Gen.Long[0, 300]
+        from other in Gen.Bool
+        select new ShortageNotice("n", Vnr, Date("2025-03-01").AddDays(first), Date("2025-03-01").AddDays(first + length), "lakemedelsverket", "",
+            kind == 0 ? factor : null, kind == 1 ? quantity : null, [], other ? "sup-x" : "", At(0));
+
+    private static readonly Gen<(ExpiringQuantity[] Lots, long Unlotted)[]> GenSuppliers =
+        (from lots in Gen.Select(Gen.Int[0, 120], Gen.Long[0, 200]).Array[0, 4]
+         from unlotted in Gen.Long[0, 300]
+         select (lots.GroupBy(l => l.Item1).Select(g => new ExpiringQuantity(Date("2025-03-01").AddDays(g.Key), g.Sum(l => l.Item2)))
+             .OrderBy(e => e.ExpiresOn).ToArray(), unlotted)).Array[1, 3];
+
+    [Fact]
+    public void An_active_shortage_notice_never_makes_the_stockout_date_later()
+    {
+        ForAll(Gen.Select(GenStock, GenSuppliers, GenNotice.Array[1, 3]), t =>
+        {
+            var (s, held, notices) = t;
+            var start = Date("2025-03-01");
+            double Demand(int h) => s.Demand[h % s.Demand.Length];
+            SupplierStock[] Suppliers(bool noticed) => held.Select((x, i) => new SupplierStock($"sup-{i}", Vnr, x.Lots, x.Unlotted,
+                noticed ? notices.Where(n => ShortageSupply.Binds(n, Vnr, $"sup-{i}")).ToList() : [])).ToArray();
+            var without = StockoutProjection.Walk(new ProjectionStock(start, s.Lots, s.Unlotted, Suppliers(false)), Demand, 400);
+            var with = StockoutProjection.Walk(new ProjectionStock(start, s.Lots, s.Unlotted, Suppliers(true)), Demand, 400);
+            Assert.True(with.DaysOfSupply <= without.DaysOfSupply, $"{with.DaysOfSupply} > {without.DaysOfSupply}");
+            // Without notices, suppliers' stock walked apart is walked as if it were summed into the rest.
+            var summed = new ProjectionStock(start, s.Lots.Concat(held.SelectMany(x => x.Lots)).GroupBy(l => l.ExpiresOn)
+                .Select(g => new ExpiringQuantity(g.Key, g.Sum(l => l.Quantity))).OrderBy(l => l.ExpiresOn).ToArray(), s.Unlotted + held.Sum(x => x.Unlotted));
+            Assert.Equal(StockoutProjection.Walk(summed, Demand, 400), without);
+        }, salt: 7);
     }
 }

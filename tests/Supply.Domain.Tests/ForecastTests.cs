@@ -124,21 +124,30 @@ public class ForecastTests
     }
 
     [Fact]
-    public void Worked_example_a_shortage_notice_lowers_supplier_stock()
+    public void Worked_example_a_shortage_notice_caps_what_a_supplier_releases()
     {
+        // docs/projection.md#notices: from 2025-03-01, 50 at the hospitals (no lot), 100 at supplier "sup-1", 10 a day.
         var start = Date("2025-03-01");
-        ShortageNotice Notice(double? factor, long? quantity) =>
-            new("n1", Vnr, start.AddDays(-1), start.AddDays(30), "lakemedelsverket", "", factor, quantity, [], "", At(0));
+        ShortageNotice Notice(double? factor, long? quantity, string to = "2025-03-31", string supplier = "") =>
+            new("n1", Vnr, start, Date(to), "lakemedelsverket", "", factor, quantity, [], supplier, At(0));
+        ProjectionResult Walk(params ShortageNotice[] notices) => StockoutProjection.Walk(new ProjectionStock(start, [], 50,
+            [new SupplierStock("sup-1", Vnr, [], 100, notices.Where(n => ShortageSupply.Binds(n, Vnr, "sup-1")).ToList())]), _ => 10);
 
-        Assert.Equal(1000, ShortageSupply.Counted(1000, Vnr, [], start));
-        Assert.Equal(250, ShortageSupply.Counted(1000, Vnr, [Notice(0.25, null)], start));
-        Assert.Equal(700, ShortageSupply.Counted(1000, Vnr, [Notice(null, 300)], start));
-        Assert.Equal(0, ShortageSupply.Counted(1000, Vnr, [Notice(null, null)], start));
-        Assert.Equal(1000, ShortageSupply.Counted(1000, Npl, [Notice(0.25, null)], start));      // another item
-        Assert.Equal(1000, ShortageSupply.Counted(1000, Vnr, [Notice(0.25, null)], start.AddDays(31))); // over by then
-        // 10 a day, 50 at the location, supplier 100 cut to 25 by the notice: out on day 7.
-        var result = StockoutProjection.Walk(new ProjectionStock(start, [], 50, ShortageSupply.Counted(100, Vnr, [Notice(0.25, null)], start)), _ => 10);
-        Assert.Equal(7, result.DaysOfSupply);
+        // No notice: 150 units last 15 days, out on 03-16.
+        Assert.Equal((Date("2025-03-16"), 15), (Walk().StockoutOn, Walk().DaysOfSupply));
+        // Factor 0.05: day 6 (03-06) the supplier may release ⌊100 × 0.05⌋ = 5 of the 10 needed: out on 03-06, 5 days.
+        Assert.Equal((Date("2025-03-06"), 5), (Walk(Notice(0.05, null)).StockoutOn, Walk(Notice(0.05, null)).DaysOfSupply));
+        // Quantity 95: 100 − 95 = 5 a day, the same; neither a factor nor a quantity: nothing released.
+        Assert.Equal(5, Walk(Notice(null, 95)).DaysOfSupply);
+        Assert.Equal(5, Walk(Notice(null, null)).DaysOfSupply);
+        // Factor 0.5 and quantity 40 together: day 6 ⌊100 × 0.5⌋ − 40 = 10 (all needed), day 7 ⌊90 × 0.5⌋ − 40 = 5: out on 03-07, 6 days.
+        Assert.Equal(6, Walk(Notice(0.5, null), Notice(null, 40)).DaysOfSupply);
+        // Over before it binds (ends 03-05), or naming another supplier: no effect.
+        Assert.Equal(15, Walk(Notice(0.05, null, to: "2025-03-05")).DaysOfSupply);
+        Assert.Equal(15, Walk(Notice(0.05, null, supplier: "sup-2")).DaysOfSupply);
+        // Releasable itself: no active notice means no cap.
+        Assert.Null(ShortageSupply.Releasable([Notice(0.05, null)], Date("2025-04-01"), 100));
+        Assert.Equal(5, ShortageSupply.Releasable([Notice(0.05, null)], start, 100));
     }
 
     [Fact]

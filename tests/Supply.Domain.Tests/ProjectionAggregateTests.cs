@@ -1,6 +1,8 @@
 using Supply.Domain.Aggregation;
+using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
 using Supply.Domain.Forecast;
+using Supply.Domain.Shortages;
 using Supply.Domain.Stock;
 using static Supply.Domain.Tests.TestData;
 
@@ -85,5 +87,67 @@ public class ProjectionAggregateTests
         Assert.Equal((13, 55L), (rows[1].AtCurrent.DaysOfSupply, rows[1].AtCurrent.WastedToExpiry));
         Assert.Equal(5.0, rows[1].Trend.Level, 5);
         Assert.Equal(28, rows[1].Trend.Observations28);
+    }
+
+    private const string Supplier = "se-13.grossist";
+
+    /// <summary>
+    /// Halland: a hospital with 50 of Vnr in a lot expiring 2025-03-20 at 10 a day, a supplier (same region) with 100, 60 of them in a
+    /// lot expiring 2025-04-20 (first expiry first out: the hospital's lot goes first).
+    /// </summary>
+    private static (CatalogBook Catalog, LocationLedger Hospital, LocationLedger Supplier) WithSupplier()
+    {
+        var catalog = NewCatalog();
+        catalog.RegisterLocations([Location(Supplier, "Grossist", LocationKind.Supplier)]);
+        var hospital = Ledger();
+        hospital.Apply(Snapshot("h1", Now.AddHours(-1), Line(Vnr, 50, adc: 10, lots: LotIn("H1", "2025-03-20", 50))), catalog, Now);
+        var supplier = Ledger(Supplier);
+        supplier.Apply(new StockReport("s1", Supplier, Now.AddHours(-1), ReportKind.Snapshot, [Line(Vnr, 100, lots: LotIn("G1", "2025-04-20", 60))], []),
+            catalog, Now);
+        return (catalog, hospital, supplier);
+    }
+
+    private static ShortageNotice Notice(double? factor, string to = "2025-03-31") =>
+        new("n1", Vnr, Today, Date(to), "lakemedelsverket", "", factor, null, [], "", Now);
+
+    [Fact]
+    public void A_suppliers_line_under_a_notice_is_split_off_the_summed_row_and_capped()
+    {
+        var (catalog, hospital, supplier) = WithSupplier();
+        var totals = new[] { Aggregates.TotalsOf(hospital, catalog, Today)!, Aggregates.TotalsOf(supplier, catalog, Today)! };
+        var regions = new[] { Aggregates.RegionTotalsOf("13", 1, totals) };
+        ProjectionRow Region(params ShortageNotice[] notices) => Assert.Single(AggregateProjection.Rows(regions, CoverageLevel.Region,
+            CoverageSubject.Item, ProjectionFilter.All, Today, AggregateProjection.NoticedLines([totals[1]], notices)));
+
+        // The worked example of docs/projection.md#notices, through the aggregates: 15 days without, 5 with factor 0.05.
+        Assert.Equal(15, Region().AtCurrent.DaysOfSupply);
+        var capped = Region(Notice(0.05));
+        Assert.Equal((new DateOnly(2025, 3, 6), 5), (capped.AtCurrent.StockoutOn, capped.AtCurrent.DaysOfSupply));
+        Assert.Equal(150, capped.Usable); // usable stock is what is held; the notice changes when it can be used
+        // A factor of 1 caps nothing: the stock walked apart lasts exactly as the summed stock did.
+        Assert.Equal(Region().AtCurrent, Region(Notice(1)).AtCurrent);
+        // Group rows and the nation are split the same way.
+        var nation = Assert.Single(AggregateProjection.Rows(regions, CoverageLevel.Nation, CoverageSubject.SubstitutionGroup,
+            ProjectionFilter.All, Today, AggregateProjection.NoticedLines([totals[1]], [Notice(0.05)])));
+        Assert.Equal(5, nation.AtCurrent.DaysOfSupply);
+        // Location rows: the supplier's own row walks its stock under the notice (it consumes nothing: never runs out).
+        var locations = AggregateProjection.FromLocations(totals, CoverageSubject.Item, ProjectionFilter.All, Today,
+            AggregateProjection.NoticedLines([totals[1]], [Notice(0.05)]));
+        Assert.Equal([Supplier, Loc], locations.Select(r => r.Area));
+        Assert.Null(locations[0].AtCurrent.StockoutOn);
+        Assert.Equal(5, locations[1].AtCurrent.DaysOfSupply); // the hospital alone: 50 at 10 a day
+    }
+
+    [Fact]
+    public void Notices_bind_only_their_item_and_the_supplier_they_name()
+    {
+        var (catalog, _, supplier) = WithSupplier();
+        var totals = Aggregates.TotalsOf(supplier, catalog, Today)!;
+        var other = Notice(0.05) with { ItemId = Npl };
+        var named = Notice(0.05) with { Id = "n2", SupplierLocationId = "se-13.another" };
+
+        Assert.Empty(AggregateProjection.NoticedLines([totals], [other, named]));
+        var line = Assert.Single(AggregateProjection.NoticedLines([totals], [Notice(0.05), other, named with { SupplierLocationId = Supplier }]));
+        Assert.Equal((Supplier, Vnr, 2), (line.Supplier.LocationId, line.Item.ItemId, line.Notices.Count));
     }
 }

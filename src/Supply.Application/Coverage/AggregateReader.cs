@@ -30,6 +30,7 @@ public sealed partial class AggregateReader(IGrainFactory grains, CatalogCache c
     // For the other parts of this class (AggregateReader.Projections.cs): primary constructor parameters are seen in this part only.
     private IGrainFactory Grains => grains;
     private TimeProvider Time => time;
+    private CatalogCache Catalog => cache;
 
     private static readonly TimeSpan SnapshotReuse = TimeSpan.FromSeconds(1);
     private const int MaxCachedRows = 256;

@@ -1,5 +1,6 @@
 using Supply.Domain.Aggregation;
 using Supply.Domain.Coverage;
+using Supply.Domain.Shortages;
 
 namespace Supply.Domain.Forecast;
 
@@ -40,14 +41,23 @@ public sealed record ProjectionFilter(IReadOnlyList<string> RegionCodes, IReadOn
 }
 
 /// <summary>
+/// A supplier's line of an item that shortage notices bind within the walk (docs/projection.md#notices), as the supplier last
+/// published it: a projection splits it off the summed stock of its rows and walks it under the notices' caps.
+/// </summary>
+public sealed record NoticedLine(LocationTotals Supplier, LocationItemTotals Item, IReadOnlyList<ShortageNotice> Notices);
+
+/// <summary>
 /// Projections from the aggregates, never from the locations: the national totals' region rows hold the summed trend
 /// and walkable stock, so a national question sums at most one row per region and key and walks once per row.
 /// Location rows come from a region's view (its locations' published totals).
 /// </summary>
 public static class AggregateProjection
 {
+    /// <param name="noticed">Suppliers' lines under shortage notices (from the region views): each is taken off the summed stock
+    /// of the row it lies in and walked apart, capped by its notices.</param>
     public static IReadOnlyList<ProjectionRow> Rows(
-        IEnumerable<RegionTotals> regions, CoverageLevel level, CoverageSubject subject, ProjectionFilter filter, DateOnly start)
+        IEnumerable<RegionTotals> regions, CoverageLevel level, CoverageSubject subject, ProjectionFilter filter, DateOnly start,
+        IReadOnlyList<NoticedLine>? noticed = null)
     {
         if (level == CoverageLevel.Location)
             throw new ArgumentException("location rows come from the region views (FromLocations)", nameof(level));
@@ -70,26 +80,61 @@ public static class AggregateProjection
                 part.Add(row);
             }
         }
+        foreach (var line in noticed ?? [])
+        {
+            if (codes.Count > 0 && !codes.Contains(line.Supplier.RegionCode)) continue;
+            var area = level switch
+            {
+                CoverageLevel.Region => line.Supplier.RegionCode,
+                CoverageLevel.HealthcareRegion => line.Supplier.HealthcareRegion,
+                _ => CoverageRollup.Nation,
+            };
+            if (parts.TryGetValue((area, KeyOf(line.Item, subject)), out var part)) part.SplitOff(line);
+        }
         return parts.Select(kv => kv.Value.Project(level, kv.Key.Area,
             subject, kv.Key.Key, start, filter.HorizonDays)).ToList();
     }
 
     /// <summary>Location rows from region views' location totals (one region grain call per region, never one per location).</summary>
+    /// <param name="noticed">Suppliers' lines under shortage notices: walked apart, capped by their notices.</param>
     public static IReadOnlyList<ProjectionRow> FromLocations(
-        IEnumerable<LocationTotals> locations, CoverageSubject subject, ProjectionFilter filter, DateOnly start)
+        IEnumerable<LocationTotals> locations, CoverageSubject subject, ProjectionFilter filter, DateOnly start,
+        IReadOnlyList<NoticedLine>? noticed = null)
     {
         var keys = filter.Keys.ToHashSet(StringComparer.Ordinal);
+        var notices = (noticed ?? []).ToDictionary(l => (l.Supplier.LocationId, l.Item.ItemId), l => l.Notices);
         var parts = new SortedDictionary<(string Area, string Key), Part>(AreaKeyOrder);
         foreach (var location in locations)
             foreach (var item in location.Items)
             {
-                var key = subject == CoverageSubject.Item ? item.ItemId : item.GroupKey;
+                var key = KeyOf(item, subject);
                 if (keys.Count > 0 && !keys.Contains(key)) continue;
                 if (!parts.TryGetValue((location.LocationId, key), out var part)) parts[(location.LocationId, key)] = part = new Part(locations: 1);
-                part.Add(item, location.UsableOn);
+                if (notices.TryGetValue((location.LocationId, item.ItemId), out var binding)) part.AddNoticed(item, location, binding);
+                else part.Add(item, location.UsableOn);
             }
         return parts.Select(kv => kv.Value.Project(CoverageLevel.Location, kv.Key.Area, subject, kv.Key.Key, start, filter.HorizonDays)).ToList();
     }
+
+    /// <summary>
+    /// The lines of <paramref name="suppliers"/> (supplier locations' published totals) that <paramref name="notices"/> bind, each
+    /// with the notices binding it (<see cref="ShortageSupply.Binds"/>).
+    /// </summary>
+    public static IReadOnlyList<NoticedLine> NoticedLines(IEnumerable<LocationTotals> suppliers, IReadOnlyList<ShortageNotice> notices)
+    {
+        var lines = new List<NoticedLine>();
+        var itemIds = notices.Select(n => n.ItemId).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var supplier in suppliers)
+            foreach (var itemId in itemIds)
+            {
+                if (PublishedItems.Find(supplier.Items, itemId) is not { } item) continue;
+                var binding = notices.Where(n => ShortageSupply.Binds(n, itemId, supplier.LocationId)).ToList();
+                if (binding.Count > 0) lines.Add(new NoticedLine(supplier, item, binding));
+            }
+        return lines;
+    }
+
+    private static string KeyOf(LocationItemTotals item, CoverageSubject subject) => subject == CoverageSubject.Item ? item.ItemId : item.GroupKey;
 
     private static readonly IComparer<(string Area, string Key)> AreaKeyOrder = Comparer<(string Area, string Key)>.Create((a, b) =>
     {
@@ -104,6 +149,7 @@ public static class AggregateProjection
         private TrendState _trend;
         private int _locations = locations;
         private readonly Dictionary<int, long> _weeks = [];
+        private List<SupplierStock>? _suppliers;
 
         public void Add(AggregateRow row)
         {
@@ -124,9 +170,46 @@ public static class AggregateProjection
                 : WalkableStock.AddTo(_weeks, item.OnHand, item.Reserved, item.Quarantined, item.Expiries, usableOn);
         }
 
+        /// <summary>A supplier's line under notices at location level: its usable stock and consumption count, its stock is walked apart.</summary>
+        public void AddNoticed(LocationItemTotals item, LocationTotals supplier, IReadOnlyList<ShortageNotice> notices)
+        {
+            _usable += item.Usable;
+            _daily += item.DailyConsumption;
+            _trend += item.Trend;
+            (_suppliers ??= []).Add(Walkable(supplier, item, notices));
+        }
+
+        /// <summary>
+        /// Takes a supplier's line (already summed into this row) off the summed stock and walks it apart. Each bucket is
+        /// lowered by at most what it holds, in case the row is a publication behind the supplier's view.
+        /// </summary>
+        public void SplitOff(NoticedLine line)
+        {
+            var apart = Walkable(line.Supplier, line.Item, line.Notices);
+            foreach (var e in apart.Expiries)
+            {
+                var day = e.ExpiresOn.DayNumber;
+                var left = _weeks.GetValueOrDefault(day) - e.Quantity;
+                if (left > 0) _weeks[day] = left;
+                else _weeks.Remove(day);
+            }
+            _unlotted = Math.Max(0, _unlotted - apart.Unlotted);
+            (_suppliers ??= []).Add(apart);
+        }
+
+        /// <summary>A line's walkable stock exactly as the region aggregate sums it (Aggregates' Sum), so splitting it off is exact.</summary>
+        private static SupplierStock Walkable(LocationTotals supplier, LocationItemTotals item, IReadOnlyList<ShortageNotice> notices)
+        {
+            var weeks = new Dictionary<int, long>();
+            var unlotted = item.Expiries.Count == 0
+                ? Math.Max(0, item.OnHand - Math.Max(0, item.Reserved) - Math.Max(0, item.Quarantined))
+                : WalkableStock.AddTo(weeks, item.OnHand, item.Reserved, item.Quarantined, item.Expiries, supplier.UsableOn);
+            return new SupplierStock(supplier.LocationId, item.ItemId, WalkableStock.ToExpiries(weeks), unlotted, notices);
+        }
+
         public ProjectionRow Project(CoverageLevel level, string area, CoverageSubject subject, string key, DateOnly start, int horizon)
         {
-            var stock = new ProjectionStock(start, WalkableStock.ToExpiries(_weeks), _unlotted);
+            var stock = new ProjectionStock(start, WalkableStock.ToExpiries(_weeks), _unlotted, _suppliers);
             var daily = _daily;
             var trend = _trend;
             var atCurrent = StockoutProjection.Walk(stock, _ => daily, horizon);

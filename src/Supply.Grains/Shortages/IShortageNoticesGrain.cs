@@ -12,6 +12,12 @@ public interface IShortageNoticesGrain : IGrainWithStringKey
     [ReadOnly] Task<Immutable<IReadOnlyList<ShortageNotice>>> List();
 }
 
+/// <summary>The one shortage-notices grain's key.</summary>
+public static class ShortageNoticesGrainKey
+{
+    public const string Sweden = "se";
+}
+
 [GenerateSerializer]
 public sealed class ShortageNoticesState
 {

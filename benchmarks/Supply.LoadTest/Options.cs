@@ -24,6 +24,9 @@ public sealed class Options
     /// <summary>Extra environment variables for the started server (runtime knobs such as DOTNET_gcServer=0).</summary>
     public List<KeyValuePair<string, string>> ServerEnvironment { get; } = [];
     public bool Help { get; private set; }
+    /// <summary>Also run the workload against the bare-gRPC server (benchmarks/Supply.BareGrpc) and print the ratio.</summary>
+    public bool Baseline { get; private set; } = true;
+    public string? BareDll { get; private set; }
 
     public const string Usage = """
         Supply.LoadTest: starts Supply.Server (Release) as a child process, registers a catalog, streams
@@ -46,6 +49,9 @@ public sealed class Options
           --server-log L     server Logging:LogLevel:Default                     (default Warning)
           --server-env K=V   environment variable for the started server, repeatable
                              (experiments with runtime knobs, e.g. DOTNET_gcServer=0, DOTNET_GCgen0size=0x4000000)
+          --baseline B       then run the same workload against the bare-gRPC server (benchmarks/Supply.BareGrpc:
+                             parses each report and acks it) and print both rates and the ratio  (default true)
+          --bare-dll PATH    the Supply.BareGrpc.dll to start (default: the Release build made with this project)
           --keep             keep the temporary directory (database, server log)
           --help             this text
         """;
@@ -84,6 +90,8 @@ public sealed class Options
                 case "max-seconds": o.MaxSeconds = Dbl(name, value, 1, 24 * 3600); break;
                 case "verify": o.Verify = Int(name, value, 0, 100_000); break;
                 case "server-log": o.ServerLogLevel = value; break;
+                case "baseline": o.Baseline = Bool(name, value); break;
+                case "bare-dll": o.BareDll = value; break;
                 case "server-env":
                     var at = value.IndexOf('=', StringComparison.Ordinal);
                     if (at <= 0) throw new ArgumentException($"--server-env: '{value}' is not NAME=VALUE");

@@ -98,12 +98,7 @@ async Task<int> RunAsync()
     }
 
     // One channel (HTTP/2 connection) per stream, as separate senders would have; channel 0 also does the rest.
-    var channels = Enumerable.Range(0, options.Streams).Select(_ => GrpcChannel.ForAddress(url, new GrpcChannelOptions
-    {
-        MaxReceiveMessageSize = 256 << 20,
-        MaxSendMessageSize = 256 << 20,
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-    })).ToArray();
+    var channels = LoadChannels.Open(url, options.Streams);
     try
     {
         await WaitUntilServingAsync(channels[0], TimeSpan.FromSeconds(60));
@@ -168,6 +163,15 @@ async Task<int> RunAsync()
 
         var errors = results.Where(r => r.Error is not null).Select(r => r.Error!).ToList();
         var failed = errors.Count > 0 || results.Sum(r => r.Rejected + r.Mismatched) > 0 || !verification.Ok;
+
+        // ---- the bare-gRPC baseline, same workload, the real server stopped first so they never share the CPU ----
+        if (options.Baseline && !interrupted)
+        {
+            if (server is not null) { await server.DisposeAsync(); server = null; }
+            var (bare, error) = await Baseline.RunAsync(workload, options, auth.Reporter, s => server = s, stop.Token);
+            Baseline.Print(RunFigures.Of(results, samples), bare, error);
+            failed |= error is not null;
+        }
         return failed ? 1 : interrupted ? 130 : 0;
     }
     finally
@@ -197,7 +201,7 @@ async Task<int> RunAsync()
         Console.WriteLine($"stock lines acked     : {lines:N0}");
         Console.WriteLine($"wall time             : {wall:0.00} s (first report written to last ack read)");
         Console.WriteLine($"STOCK LINES/S ACKED   : {Rate(lines, wall):N0}   (bar: 250,000)");
-        var steady = SteadyState(samples, wall, lines);
+        var steady = RunFigures.SteadyState(samples, wall, lines);
         if (steady is { } s) Console.WriteLine($"  after warm-up       : {s.Rate:N0} lines/s (from {s.From:0} s to the end)");
         Console.WriteLine($"reports/s             : {Rate(acked, wall):N0}");
         Console.WriteLine($"ack latency (ms)      : p50 {P(0.50):0.0}  p95 {P(0.95):0.0}  p99 {P(0.99):0.0}  max {P(1):0.0}  (n = {latencies.Length:N0}; write of a report to read of its ack)");
@@ -382,18 +386,6 @@ static string LoadAverage()
 {
     try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
     catch (IOException) { return "-"; }
-}
-
-// The rate from the first sample at or after 5 s (or a fifth of the run) to the end: excludes grain
-// activation, JIT and connection set-up.
-static (double Rate, double From)? SteadyState(List<(double Seconds, long Lines)> samples, double wall, long lines)
-{
-    if (wall < 10) return null;
-    var from = Math.Max(5, wall / 5);
-    (double Seconds, long Lines) start;
-    lock (samples) start = samples.FirstOrDefault(s => s.Seconds >= from);
-    if (start.Seconds <= 0 || start.Seconds >= wall - 1) return null;
-    return ((lines - start.Lines) / (wall - start.Seconds), start.Seconds);
 }
 
 internal sealed record Verification(bool Ok, string Text);

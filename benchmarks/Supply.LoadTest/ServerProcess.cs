@@ -69,7 +69,26 @@ public sealed partial class ServerProcess : IAsyncDisposable
             "Build this project (it builds the server in Release), e.g. dotnet build -c Release benchmarks/Supply.LoadTest, or pass --server-dll.");
     }
 
-    public static async Task<ServerProcess> StartAsync(string dll, bool durable, string logLevel, bool keep,
+    /// <summary>The bare-gRPC baseline server (benchmarks/Supply.BareGrpc, Release): --bare-dll, else the path baked in at build time.</summary>
+    public static string LocateBareDll(string? explicitPath) =>
+        explicitPath is not null
+            ? File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : throw new FileNotFoundException($"--bare-dll: {explicitPath} does not exist")
+            : typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "BareGrpcDll")?.Value is { Length: > 0 } baked
+                && File.Exists(baked)
+                ? baked
+                : throw new FileNotFoundException("The Release build of Supply.BareGrpc was not found. Build this project (it builds it in Release), " +
+                                                  "pass --bare-dll, or run with --baseline false.");
+
+    /// <summary>Starts the bare-gRPC baseline (only StreamReports: parse, ack) on a free loopback port, under the same watchdog.</summary>
+    public static Task<ServerProcess> StartBareAsync(string dll, IEnumerable<KeyValuePair<string, string>> environment, TimeSpan timeout, CancellationToken ct)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "supply-loadtest", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-bare");
+        System.IO.Directory.CreateDirectory(directory);
+        string[] args = [DotnetHost(), dll, "--environment=Production", "--Port=0"];
+        return LaunchAsync(dll, args, directory, db: "", keep: false, environment, timeout, ct);
+    }
+
+    public static Task<ServerProcess> StartAsync(string dll, bool durable, string logLevel, bool keep,
         IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string> extraArgs, TimeSpan timeout, CancellationToken ct)
     {
         var directory = Path.Combine(Path.GetTempPath(), "supply-loadtest", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
@@ -91,7 +110,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", // for the "Now listening on" line
             .. extraArgs,
         ];
+        return LaunchAsync(dll, serverArgs, directory, db, keep, environment, timeout, ct);
+    }
 
+    /// <summary>Runs <paramref name="serverArgs"/> (host, dll, arguments) under the watchdog and waits for its "Now listening on" line.</summary>
+    private static async Task<ServerProcess> LaunchAsync(string dll, string[] serverArgs, string directory, string db, bool keep,
+        IEnumerable<KeyValuePair<string, string>> environment, TimeSpan timeout, CancellationToken ct)
+    {
         var psi = new ProcessStartInfo
         {
             // The server's appsettings.json sits beside the dll; WebApplication reads it from the working directory.
@@ -154,7 +179,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             var tail = server.LogTail(30);
             await server.DisposeAsync();
             throw new InvalidOperationException(
-                $"Supply.Server did not start ({(e is OperationCanceledException ? $"no 'Now listening on' within {timeout.TotalSeconds:0} s" : e.Message)}). " +
+                $"{Path.GetFileNameWithoutExtension(dll)} did not start ({(e is OperationCanceledException ? $"no 'Now listening on' within {timeout.TotalSeconds:0} s" : e.Message)}). " +
                 $"Its output:\n{tail}", e);
         }
     }

@@ -110,7 +110,7 @@ public sealed class ReadinessCliTests : IAsyncLifetime
         Assert.Contains("InvalidArgument", err);
         Assert.Contains("targets[0].key: unknown substitution group 'N02BE99-nothing'", err);
 
-        var broken = Write("broken.json", """{"targets":[{"key":""",);
+        var broken = Write("broken.json", "{\"targets\":[{\"key\":");
         (exit, _, err) = await Supply("readiness", "targets", "set", "--file", broken);
         Assert.Equal(1, exit);
         Assert.StartsWith("broken.json: ", err);
@@ -204,9 +204,10 @@ public sealed class ReadinessCliTests : IAsyncLifetime
         (exit, _, err) = await Supply("projection", "--item", "npl:99999999999999");
         Assert.Equal(2, exit);
         Assert.Contains("'npl:99999999999999' is not a known item", err);
+        // Region codes are checked before anything is sent (usage error).
         (exit, _, err) = await Supply("projection", "--region", "99");
-        Assert.Equal(2, exit);
-        Assert.Contains("region_codes[0]", err);
+        Assert.Equal(1, exit);
+        Assert.Contains("'99'", err);
         (exit, _, _) = await Supply("projection", "--level", "galaxy");
         Assert.Equal(1, exit);
     }

@@ -35,19 +35,27 @@ public readonly struct LocationItemTotals(
     private readonly long _asOfTicks = StoredInstant.Ticks(AsOf), _snapshotAsOfTicks = StoredInstant.Ticks(SnapshotAsOf);
     private readonly short _asOfOffset = StoredInstant.Offset(AsOf), _snapshotAsOfOffset = StoredInstant.Offset(SnapshotAsOf);
 
-    public string ItemId { get; } = ItemId;
-    public string SubstitutionGroup { get; } = SubstitutionGroup;
-    public long OnHand { get; } = OnHand;
-    public long Reserved { get; } = Reserved;
-    public long Quarantined { get; } = Quarantined;
-    public long Available { get; } = Available;
-    public long Usable { get; } = Usable;
-    public double DailyConsumption { get; } = DailyConsumption;
-    public long Discrepancy { get; } = Discrepancy;
-    public DateTimeOffset? AsOf => StoredInstant.Join(_asOfTicks, _asOfOffset);
-    public IReadOnlyList<ExpiringQuantity> Expiries { get; } = Expiries ?? Array.Empty<ExpiringQuantity>();
-    public DateTimeOffset? SnapshotAsOf => StoredInstant.Join(_snapshotAsOfTicks, _snapshotAsOfOffset);
-    public TrendState Trend { get; } = Trend;
+    public string ItemId { get; init; } = ItemId;
+    public string SubstitutionGroup { get; init; } = SubstitutionGroup;
+    public long OnHand { get; init; } = OnHand;
+    public long Reserved { get; init; } = Reserved;
+    public long Quarantined { get; init; } = Quarantined;
+    public long Available { get; init; } = Available;
+    public long Usable { get; init; } = Usable;
+    public double DailyConsumption { get; init; } = DailyConsumption;
+    public long Discrepancy { get; init; } = Discrepancy;
+    public DateTimeOffset? AsOf
+    {
+        get => StoredInstant.Join(_asOfTicks, _asOfOffset);
+        init => (_asOfTicks, _asOfOffset) = (StoredInstant.Ticks(value), StoredInstant.Offset(value));
+    }
+    public IReadOnlyList<ExpiringQuantity> Expiries { get; init; } = Expiries ?? Array.Empty<ExpiringQuantity>();
+    public DateTimeOffset? SnapshotAsOf
+    {
+        get => StoredInstant.Join(_snapshotAsOfTicks, _snapshotAsOfOffset);
+        init => (_snapshotAsOfTicks, _snapshotAsOfOffset) = (StoredInstant.Ticks(value), StoredInstant.Offset(value));
+    }
+    public TrendState Trend { get; init; } = Trend;
 
     /// <summary>The group key: the substitution group, or the item itself when it has none (a group of one).</summary>
     public string GroupKey => SubstitutionGroup.Length > 0 ? SubstitutionGroup : ItemId;

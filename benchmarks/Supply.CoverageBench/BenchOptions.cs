@@ -23,6 +23,8 @@ public sealed class BenchOptions
     public List<KeyValuePair<string, string>> ServerEnvironment { get; } = [];
     public string ServerLogLevel { get; private set; } = "Warning";
     public bool Keep { get; private set; }
+    public bool MemoryOnly { get; private set; }
+    public double IdleSeconds { get; private set; } = 240;
     public bool Help { get; private set; }
 
     public const string Usage = """
@@ -54,6 +56,9 @@ public sealed class BenchOptions
           --server-log LEVEL   the server's Logging:LogLevel:Default; Information shows where each scenario's time
                                went (stock, input, engine, response) in server.log   (default Warning)
           --keep               keep the server's temporary directory (database, server log)
+          --idle-seconds S     after the timed phases, S seconds without calls, then the server's memory per stock line
+                               (idle locations are deactivated after 2 minutes; 0 skips)   (default 240)
+          --memory-only        print the in-process memory figures (history, state per stock line) and stop
           --help               this text
         """;
 
@@ -72,6 +77,7 @@ public sealed class BenchOptions
             {
                 case "help" or "h": o.Help = true; continue;
                 case "keep": o.Keep = true; continue;
+                case "memory-only": o.MemoryOnly = true; continue;
             }
             var value = inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value"));
             switch (name)
@@ -89,6 +95,7 @@ public sealed class BenchOptions
                 case "lag-samples": o.LagSamples = Int(name, value, 0, 100_000); break;
                 case "postgres-runs": o.PostgresRuns = Int(name, value, 1, 10_000); break;
                 case "postgres": o.Postgres = value.ToLowerInvariant() is "true" or "1" or "yes" or "on"; break;
+                case "idle-seconds": o.IdleSeconds = Seconds(name, value, 0, 3_600); break;
                 case "converge-seconds": o.ConvergeSeconds = Seconds(name, value, 1, 86_400); break;
                 case "server-dll": o.ServerDll = value; break;
                 case "server-log": o.ServerLogLevel = value; break;

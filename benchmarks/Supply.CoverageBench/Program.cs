@@ -77,6 +77,8 @@ async Task<int> RunAsync()
     var ct = stop.Token;
     Console.WriteLine("== Supply.CoverageBench (issue 4)");
     HistoryMemory.Print(); // issue 15: what the consumption history costs per stock line
+    StateMemory.Print(); // issue 18: where a stock line's memory goes
+    if (o.MemoryOnly) return 0;
     Console.WriteLine($"configuration : {o.Locations:N0} locations x {o.Items:N0} items = {(long)o.Locations * o.Items:N0} stock lines; " +
                       $"{o.Streams} streams x window {o.Window}");
 #if DEBUG
@@ -366,6 +368,25 @@ async Task<int> RunAsync()
             Console.WriteLine($"propagation   : ack -> national coverage shows it: {lag}{(timeouts > 0 ? $", {timeouts} not seen within 30 s" : "")} " +
                               $"(bar: p99 < 2 s) {Bar(lag.P99 < 2000 && timeouts == 0)} {cpu}");
         Console.WriteLine($"server memory : RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}, peak {Mb(ProcStats.StatusKb(server.Pid, "VmHWM"))}");
+
+        // ---- memory once the locations are idle: their grains are deactivated, the aggregates hold what reads need ----
+        if (o.IdleSeconds > 0)
+        {
+            Console.WriteLine($"-- idle: no calls for {o.IdleSeconds:0} s (idle location grains are deactivated after Supply:Silo:LocationIdleMinutes)");
+            var idle = Stopwatch.StartNew();
+            while (idle.Elapsed.TotalSeconds < o.IdleSeconds)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, o.IdleSeconds - idle.Elapsed.TotalSeconds)), ct);
+                Console.WriteLine($"  [{idle.Elapsed.TotalSeconds,5:0} s] server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}");
+            }
+            var rss = ProcStats.StatusKb(server.Pid, "VmRSS") ?? 0;
+            var totalLines = (long)o.Locations * o.Items;
+            Console.WriteLine($"idle memory   : RSS {Mb(rss)} holding {totalLines:N0} stock lines = {rss * 1024.0 / totalLines:N0} B per line " +
+                              $"(bar: <= 400 B) {Bar(rss * 1024.0 / totalLines <= 400)}; peak {Mb(ProcStats.StatusKb(server.Pid, "VmHWM"))}");
+            // The national figures still answer, from the aggregates, with no location grain active.
+            var after = await NationalCoverage();
+            Console.WriteLine($"                national coverage after the idle spell: {after.Rows.Count:N0} rows; server RSS {Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}");
+        }
 
         // ---- PostgreSQL baseline: the same rows (as loaded, before the lag reports), COPY, GROUP BY ----
         if (o.Postgres) await PostgresBaselineAsync(workload, converged, coverage, ct);

@@ -43,7 +43,7 @@ public sealed class StockQueries(IGrainFactory grains, CatalogCache cache, Aggre
         {
             if (!catalog.TryGetLocation(totals.LocationId, out var location) || !filter.Matches(location)) continue;
             var line = Domain.Aggregation.PublishedItems.Find(totals.Items, item.Id); // else never reported this item
-            if (line is not null) lines.Add(new LocationItemLine(location, line.ToItemStock()));
+            if (line is { } found) lines.Add(new LocationItemLine(location, found.ToItemStock()));
         }
         lines.Sort((a, b) => string.CompareOrdinal(a.Location.Id, b.Location.Id));
         return (item, lines, StockTotals.Of(lines.Select(l => l.Line)));

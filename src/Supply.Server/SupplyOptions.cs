@@ -134,6 +134,12 @@ public sealed class SupplyOptions
         public int GatewayPort { get; set; } = 30000;
         /// <summary>The address other silos reach this one at (the pod IP in Kubernetes). Cluster mode.</summary>
         public string AdvertisedAddress { get; set; } = "127.0.0.1";
+        /// <summary>
+        /// Minutes a stock location's grain stays in memory without calls before it is deactivated. Its state reloads in a
+        /// few milliseconds on the next report or read, and the aggregates keep what national reads need, so idle locations
+        /// cost no memory (docs/operating.md#memory).
+        /// </summary>
+        public double LocationIdleMinutes { get; set; } = 2;
     }
 
     public sealed class TelemetryOptions

@@ -5,6 +5,11 @@ using Supply.Domain.Forecast;
 namespace Supply.Domain.Aggregation;
 
 /// <summary>One item at one location, as the aggregates need it (all figures already final: discrepant stock counts as zero).</summary>
+/// <remarks>
+/// A struct, kept in one array per location: region aggregates hold one of these per location and item (millions at
+/// national scale), so there is no object header or reference per line, and times are stored as ticks (a nullable
+/// <see cref="DateTimeOffset"/> takes 24 bytes; aggregates only need the instant, kept with its offset).
+/// </remarks>
 /// <param name="Usable">Usable stock on <see cref="LocationTotals.UsableOn"/> (<see cref="UsableStock"/>), at the reported daily consumption.</param>
 /// <param name="DailyConsumption">The reported average daily consumption, never negative.</param>
 /// <param name="AsOf">When this item's figures were last true (its newest snapshot or movement).</param>
@@ -12,7 +17,7 @@ namespace Supply.Domain.Aggregation;
 /// recomputed for another date (a scenario's start), the expiry wave summed and a lot found, from the aggregate alone.</param>
 /// <param name="SnapshotAsOf">As-of of the item's newest snapshot (what the stock line shows).</param>
 /// <param name="Trend">Burn rates and Holt state from the location's consumption history on UsableOn (docs/projection.md).</param>
-public sealed record LocationItemTotals(
+public readonly struct LocationItemTotals(
     string ItemId,
     string SubstitutionGroup,
     long OnHand,
@@ -25,8 +30,33 @@ public sealed record LocationItemTotals(
     DateTimeOffset? AsOf,
     IReadOnlyList<ExpiringQuantity> Expiries,
     DateTimeOffset? SnapshotAsOf = null,
-    TrendState Trend = default)
+    TrendState Trend = default) : IEquatable<LocationItemTotals>
 {
+    private readonly long _asOfTicks = StoredInstant.Ticks(AsOf), _snapshotAsOfTicks = StoredInstant.Ticks(SnapshotAsOf);
+    private readonly short _asOfOffset = StoredInstant.Offset(AsOf), _snapshotAsOfOffset = StoredInstant.Offset(SnapshotAsOf);
+
+    public string ItemId { get; init; } = ItemId;
+    public string SubstitutionGroup { get; init; } = SubstitutionGroup;
+    public long OnHand { get; init; } = OnHand;
+    public long Reserved { get; init; } = Reserved;
+    public long Quarantined { get; init; } = Quarantined;
+    public long Available { get; init; } = Available;
+    public long Usable { get; init; } = Usable;
+    public double DailyConsumption { get; init; } = DailyConsumption;
+    public long Discrepancy { get; init; } = Discrepancy;
+    public DateTimeOffset? AsOf
+    {
+        get => StoredInstant.Join(_asOfTicks, _asOfOffset);
+        init => (_asOfTicks, _asOfOffset) = (StoredInstant.Ticks(value), StoredInstant.Offset(value));
+    }
+    public IReadOnlyList<ExpiringQuantity> Expiries { get; init; } = Expiries ?? Array.Empty<ExpiringQuantity>();
+    public DateTimeOffset? SnapshotAsOf
+    {
+        get => StoredInstant.Join(_snapshotAsOfTicks, _snapshotAsOfOffset);
+        init => (_snapshotAsOfTicks, _snapshotAsOfOffset) = (StoredInstant.Ticks(value), StoredInstant.Offset(value));
+    }
+    public TrendState Trend { get; init; } = Trend;
+
     /// <summary>The group key: the substitution group, or the item itself when it has none (a group of one).</summary>
     public string GroupKey => SubstitutionGroup.Length > 0 ? SubstitutionGroup : ItemId;
 
@@ -35,6 +65,28 @@ public sealed record LocationItemTotals(
         new(ItemId, OnHand, Reserved, Quarantined, Available,
             Expiries.Select(e => new Lot(e.LotNumber, e.ExpiresOn, e.Quantity)).ToList(), DailyConsumption,
             DailyConsumption > 0 ? Available / DailyConsumption : null, SnapshotAsOf, AsOf, Discrepancy);
+
+    /// <summary>By value, expiries included.</summary>
+    public bool Equals(LocationItemTotals other) =>
+        (ItemId, SubstitutionGroup, OnHand, Reserved, Quarantined, Available, Usable, DailyConsumption, Discrepancy)
+            == (other.ItemId, other.SubstitutionGroup, other.OnHand, other.Reserved, other.Quarantined, other.Available, other.Usable,
+                other.DailyConsumption, other.Discrepancy)
+        && (AsOf, SnapshotAsOf, Trend) == (other.AsOf, other.SnapshotAsOf, other.Trend)
+        && Expiries.SequenceEqual(other.Expiries);
+
+    public override bool Equals(object? obj) => obj is LocationItemTotals other && Equals(other);
+    public override int GetHashCode() => HashCode.Combine(ItemId, OnHand, Usable, DailyConsumption);
+    public static bool operator ==(LocationItemTotals a, LocationItemTotals b) => a.Equals(b);
+    public static bool operator !=(LocationItemTotals a, LocationItemTotals b) => !a.Equals(b);
+}
+
+/// <summary>An instant kept as UTC ticks and its offset in minutes (0 ticks: none), so it reads back exactly.</summary>
+internal static class StoredInstant
+{
+    public static long Ticks(DateTimeOffset? t) => t?.UtcTicks ?? 0;
+    public static short Offset(DateTimeOffset? t) => (short)(t?.Offset.TotalMinutes ?? 0);
+    public static DateTimeOffset? Join(long ticks, short offsetMinutes) =>
+        ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
 }
 
 /// <summary>

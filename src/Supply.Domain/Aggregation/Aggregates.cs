@@ -20,9 +20,10 @@ public static class Aggregates
     public static LocationTotals? TotalsOf(LocationLedger ledger, ICatalogView catalog, DateOnly date)
     {
         if (!catalog.TryGetLocation(ledger.LocationId, out var location)) return null;
+        // An exact-size array: a region keeps it as long as the location's version stands.
         var items = ledger.CurrentStock().Select(stock => ItemTotalsOf(stock,
             catalog.TryGetItem(stock.ItemId, out var item) ? item.SubstitutionGroup : "", date,
-            TrendState.Of(ledger.Items[stock.ItemId].History, date))).ToList();
+            TrendState.Of(ledger.Items[stock.ItemId].History, date))).ToArray();
         return new LocationTotals(location.Id, location.RegionCode, HealthcareRegions.Of(location), ledger.Version,
             ledger.LastAsOf, ledger.LastReceivedAt, date, items);
     }

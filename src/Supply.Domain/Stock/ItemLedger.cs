@@ -35,8 +35,15 @@ public sealed record MovementEntry(
 public sealed class ItemLedger
 {
     public SnapshotEntry? Snapshot { get; set; }
+    private List<MovementEntry>? _movements;
+
     /// <summary>Only movements dated strictly after <see cref="Snapshot"/>, kept sorted (as-of, report, line).</summary>
-    public List<MovementEntry> Movements { get; set; } = [];
+    /// <remarks>Allocated on the first movement: most items only ever get snapshots, and a national load holds millions of items.</remarks>
+    public IReadOnlyList<MovementEntry> Movements
+    {
+        get => (IReadOnlyList<MovementEntry>?)_movements ?? [];
+        set => _movements = value.Count == 0 ? null : [.. value];
+    }
     /// <summary>Daily consumption of the last year, from every accepted report (null until one tells consumption).</summary>
     public ConsumptionHistory? History { get; set; }
 
@@ -46,7 +53,11 @@ public sealed class ItemLedger
         if (Snapshot is not null && !snapshot.IsNewerThan(Snapshot)) return false;
         Snapshot = snapshot;
         // Movements up to the snapshot's time are already counted in it.
-        if (Movements.Count > 0) Movements.RemoveAll(m => m.AsOf <= snapshot.AsOf);
+        if (_movements is not null)
+        {
+            _movements.RemoveAll(m => m.AsOf <= snapshot.AsOf);
+            if (_movements.Count == 0) _movements = null;
+        }
         return true;
     }
 
@@ -54,9 +65,10 @@ public sealed class ItemLedger
     public bool Offer(MovementEntry movement)
     {
         if (Snapshot is not null && movement.AsOf <= Snapshot.AsOf) return false;
-        var at = Movements.BinarySearch(movement, Comparer<MovementEntry>.Create(MovementEntry.Compare));
+        _movements ??= [];
+        var at = _movements.BinarySearch(movement, Comparer<MovementEntry>.Create(MovementEntry.Compare));
         if (at >= 0) return false; // the same line of the same report: already counted
-        Movements.Insert(~at, movement);
+        _movements.Insert(~at, movement);
         return true;
     }
 

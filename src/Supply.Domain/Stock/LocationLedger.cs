@@ -52,8 +52,8 @@ public sealed class LocationLedger
 
         var asOf = report.AsOf!.Value;
         var applied = report.Kind == ReportKind.Movements
-            ? ApplyMovements(report.ReportId, asOf, report.Movements)
-            : ApplySnapshot(report.ReportId, asOf, report.Kind == ReportKind.PhysicalCount, report.SnapshotLines);
+            ? ApplyMovements(report.ReportId, asOf, report.Movements, catalog)
+            : ApplySnapshot(report.ReportId, asOf, report.Kind == ReportKind.PhysicalCount, report.SnapshotLines, catalog);
 
         Version++;
         LastReceivedAt = now;
@@ -76,7 +76,7 @@ public sealed class LocationLedger
     private ReportAck AckFor(ReportReceipt r, bool duplicate) =>
         new(r.ReportId, LocationId, r.Outcome, r.LinesApplied, r.Lines - r.LinesApplied, duplicate, r.Version, r.ReceivedAt, []);
 
-    private int ApplySnapshot(string reportId, DateTimeOffset asOf, bool physicalCount, IReadOnlyList<SnapshotLine> lines)
+    private int ApplySnapshot(string reportId, DateTimeOffset asOf, bool physicalCount, IReadOnlyList<SnapshotLine> lines, ICatalogView catalog)
     {
         var applied = 0;
         foreach (var line in lines)
@@ -90,7 +90,7 @@ public sealed class LocationLedger
             }
             var snapshot = new SnapshotEntry(reportId, asOf, physicalCount, line.OnHand, line.Reserved, line.Quarantined, lots,
                 line.AverageDailyConsumption, line.ConsumptionPeriodDays, line.StockoutDays);
-            var item = ItemFor(line.ItemId);
+            var item = ItemFor(line.ItemId, catalog);
             if (item.Offer(snapshot)) applied++;
             // History takes every report, newest or not: an older snapshot still says what was consumed back then.
             // A zero average with no period is read as "not said" (proto3 cannot tell it from unset).
@@ -101,7 +101,7 @@ public sealed class LocationLedger
         return applied;
     }
 
-    private int ApplyMovements(string reportId, DateTimeOffset asOf, IReadOnlyList<MovementLine> lines)
+    private int ApplyMovements(string reportId, DateTimeOffset asOf, IReadOnlyList<MovementLine> lines, ICatalogView catalog)
     {
         var applied = 0;
         for (var i = 0; i < lines.Count; i++)
@@ -109,16 +109,19 @@ public sealed class LocationLedger
             var m = lines[i];
             DateOnly? expires = ReportValidator.TryParseDate(m.ExpiresOn, out var d) ? d : null;
             var entry = new MovementEntry(reportId, i, asOf, m.Type, MovementEntry.DeltaOf(m.Type, m.Quantity), m.LotNumber, expires, m.ReasonCode);
-            var item = ItemFor(m.ItemId);
+            var item = ItemFor(m.ItemId, catalog);
             if (item.Offer(entry)) applied++;
             if (m.Type == MovementType.Consumed) (item.History ??= new()).RecordConsumed(asOf, m.Quantity);
         }
         return applied;
     }
 
-    private ItemLedger ItemFor(string itemId)
+    private ItemLedger ItemFor(string itemId, ICatalogView catalog)
     {
-        if (!Items.TryGetValue(itemId, out var ledger)) Items[itemId] = ledger = new ItemLedger();
+        if (Items.TryGetValue(itemId, out var ledger)) return ledger;
+        // Keyed by the catalog's own copy of the id, not the report's: one string per item for all locations, instead of
+        // one per location and item (a national load holds millions of lines).
+        Items[catalog.TryGetItem(itemId, out var item) ? item.Id : itemId] = ledger = new ItemLedger();
         return ledger;
     }
 

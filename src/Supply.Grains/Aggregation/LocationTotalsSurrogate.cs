@@ -114,7 +114,7 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
                 expiries[k] = new ExpiringQuantity(DateOnly.FromDayNumber(s.ExpiresOn[e]), s.ExpiringQuantities[e], LotNumber(s.LotNumbers, e));
             DateTimeOffset? asOf = s.AsOfTicks[i] == 0 ? null : StoredTime.Join(s.AsOfTicks[i], s.AsOfOffsets[i]);
             DateTimeOffset? snapshotAsOf = s.SnapshotAsOfTicks is { } ticks && ticks[i] != 0 ? StoredTime.Join(ticks[i], s.SnapshotAsOfOffsets![i]) : null;
-            items[i] = new LocationItemTotals(s.ItemIds[i], s.Groups[i], s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
+            items[i] = new LocationItemTotals(SharedStrings.Of(s.ItemIds[i]), SharedStrings.Of(s.Groups[i]), s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
                 s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries, snapshotAsOf,
                 s.Burn7 is null ? default : new Supply.Domain.Forecast.TrendState(s.Burn7[i], s.Observations7![i], s.Burn28![i],
                     s.Observations28![i], s.Level![i], s.Slope![i], s.Observations![i]));
@@ -125,6 +125,5 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
 
     // Many locations hold the same lots of an item (one delivery spread over a region): one string per lot number
     // keeps a region's copies from costing a string each.
-    private static string LotNumber(string[]? numbers, int at) =>
-        numbers is null || numbers[at].Length == 0 ? "" : string.IsInterned(numbers[at]) ?? string.Intern(numbers[at]);
+    private static string LotNumber(string[]? numbers, int at) => numbers is null ? "" : SharedStrings.Of(numbers[at]);
 }

@@ -119,7 +119,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 }
             }
             s.MovementCounts[i] = item.Movements.Count;
-            item.Movements.CopyTo(s.Movements, movement);
+            for (var j = 0; j < item.Movements.Count; j++) s.Movements[movement + j] = item.Movements[j];
             movement += item.Movements.Count;
             if (item.History is { } h)
             {
@@ -180,8 +180,8 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                     s.OnHand[i], s.Reserved[i], s.Quarantined[i], lots, s.AverageDailyConsumption[i],
                     s.ConsumptionPeriodDays?[i] ?? 0, s.StockoutDays?[i] ?? 0);
             }
-            item.Movements = new List<MovementEntry>(s.MovementCounts[i]);
-            for (var j = 0; j < s.MovementCounts[i]; j++) item.Movements.Add(s.Movements[movement++]);
+            if (s.MovementCounts[i] > 0) item.Movements = new ArraySegment<MovementEntry>(s.Movements, movement, s.MovementCounts[i]);
+            movement += s.MovementCounts[i];
             if (s.HistoryEndDays is { } ends && ends[i] != 0)
             {
                 int r = s.ReportedRuns![i], c = s.ConsumedRuns![i];
@@ -190,7 +190,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 rep += r;
                 con += c;
             }
-            ledger.Items[s.ItemIds[i]] = item;
+            ledger.Items[SharedStrings.Of(s.ItemIds[i])] = item;
         }
         ledger.Receipts.EnsureCapacity(s.ReceiptIds.Length);
         for (var k = 0; k < s.ReceiptIds.Length; k++)

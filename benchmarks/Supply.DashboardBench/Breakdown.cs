@@ -35,6 +35,12 @@ internal static class Breakdown
             await Time("reporting summary", () => coverage.ReportingSummaryAsync([], default));
             await Time("selector choices", () => loader.ChoicesAsync());
             await Time("whole overview model", () => loader.LoadAsync(Coordinator, "all", 7, default));
+            await Time("subject search (20 of the catalog)", async () =>
+            {
+                var (groups, items) = await loader.ChoicesAsync();
+                SubjectChoices.Find("a", groups, items, overall: true, label: key => key);
+            });
+            await Time("overview model, compliance layer", () => loader.LoadAsync(Coordinator, "all", 7, default, Supply.Dashboard.Components.Map.MapLayer.Compliance));
         }
         Console.WriteLine($"server side, {rounds} rounds (ms, p50/max): " +
             string.Join("; ", parts.Select(kv => $"{kv.Key} {Stats.Percentile(kv.Value, 50):F1}/{kv.Value.Max():F1}")));

@@ -15,7 +15,7 @@ public sealed class PageWidthTests(DashboardFixture fixture)
         var data = new TheoryData<string, int, int>();
         foreach (var (width, height) in new[] { (1280, 800), (768, 1024) })
         {
-            foreach (var path in new[] { "/", "/nation", "/region/12", "/shortfalls", "/reporting", "/scenarios", "/alerts" })
+            foreach (var path in new[] { "/", "/nation", "/region/12", "/shortfalls", "/reporting", "/scenarios", "/alerts", "/readiness", "/expiry-wave", "/trend?level=nation&subject=grp:J01CA04-750mg-tablet" })
             {
                 data.Add(path, width, height);
             }
@@ -29,7 +29,7 @@ public sealed class PageWidthTests(DashboardFixture fixture)
     {
         var page = await fixture.NewPageAsync(width, height);
         await page.SignInAsync(returnUrl: path);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, new() { WaitUntil = WaitUntilState.Commit });
         // The page's content is in (its tables or matrix loaded, no "…" placeholder left) before it is measured.
         await page.WaitForFunctionAsync("() => !document.querySelector('main').innerText.includes('…')");
         if (path == "/") await page.GetByTestId("group-matrix").WaitForAsync();

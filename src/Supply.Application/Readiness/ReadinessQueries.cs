@@ -58,6 +58,22 @@ public sealed class ReadinessQueries(IGrainFactory grains, AggregateReader reade
         return new ComplianceView(at, set.Illustrative, result);
     }
 
+    /// <summary>
+    /// Compliance now per area of <paramref name="level"/>, every target line summed (the daily record's figures, live): the
+    /// dashboard's compliance map. With regions, only target lines inside them; with keys, only those items or groups.
+    /// </summary>
+    public async Task<(DateTimeOffset At, bool IllustrativeTargets, IReadOnlyList<ComplianceSummary> Areas)> SummariesAsync(
+        CoverageLevel level, IReadOnlyCollection<string> regionCodes, IReadOnlySet<string>? keys, CancellationToken cancellationToken)
+    {
+        var v = new Violations();
+        foreach (var code in regionCodes) v.Check(Regions.IsRegionCode(code), "region_codes", $"'{code}' is not a Swedish region code");
+        if (v.Any) throw new DomainValidationException(v.Items);
+        var (at, set, lines) = await LinesAsync(cancellationToken);
+        var kept = lines.Where(l => (regionCodes.Count == 0 || Within(l.Line.Level, l.Place, l.Line.Area, regionCodes))
+            && (keys is null || keys.Contains(l.Line.Key)));
+        return (at, set.Illustrative, Compliance.Summaries(kept, level, DateOnly.FromDateTime(at.UtcDateTime)));
+    }
+
     /// <summary>Today's compliance per nation, healthcare region and region, kept as the record of the day (the latest of the day wins).</summary>
     public async Task<IReadOnlyList<ComplianceSummary>> RecordTodayAsync(CancellationToken cancellationToken)
     {

@@ -9,6 +9,15 @@ public static class DashboardFormat
 
     public static string Days(double? days) => days is { } d ? d.ToString("N1", CultureInfo.CurrentCulture) : "–";
 
+    /// <summary>A percent with one decimal: "87,5 %" (sv-SE), "87.5 %" (en-GB).</summary>
+    public static string Percent(double percent) => percent.ToString("N1", CultureInfo.CurrentCulture) + " %";
+
+    /// <summary>Units a day, two decimals: consumption rates are often below one a day at a single location.</summary>
+    public static string Rate(double perDay) => perDay.ToString("N2", CultureInfo.CurrentCulture);
+
+    /// <summary>A calendar date as the culture writes it short (sv-SE: 2026-12-07).</summary>
+    public static string Date(DateOnly? date) => date is { } d ? d.ToString("d", CultureInfo.CurrentCulture) : "–";
+
     public static string Number(long value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
     public static string Time(DateTimeOffset? at) =>

@@ -34,6 +34,7 @@ public static class DashboardExtensions
         services.TryAddSingleton<CoverageVersion>();
         services.AddSingleton<OverviewSnapshots>();
         services.AddSingleton<OverviewLoader>();
+        services.AddSingleton<TrendLoader>();
         services.AddSingleton<AlertFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertFeed>());
         DashboardAuth.Add(services, options, development);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Supply.Application;
+using Supply.Application.Readiness;
 using Supply.Dashboard.Components.Map;
 using Supply.Domain.Catalog;
 using Supply.Domain.Coverage;
@@ -19,7 +20,12 @@ public sealed record OverviewModel(
     IReadOnlyList<string> MatrixGroups,
     IReadOnlyList<string> MatrixRegions,
     IReadOnlyDictionary<(string Group, string Region), CoverageRow> Matrix,
-    IReadOnlyList<string> MatrixWorstFirst);
+    IReadOnlyList<string> MatrixWorstFirst)
+{
+    /// <summary>What <see cref="Regions"/> colour by; on the compliance layer, whether the targets are the shipped illustrative ones.</summary>
+    public MapLayer Layer { get; init; }
+    public bool IllustrativeTargets { get; init; }
+}
 
 /// <summary>
 /// The overview's reads: a few <see cref="CoverageQueries"/> calls at region and nation level, answered from the national
@@ -27,21 +33,23 @@ public sealed record OverviewModel(
 /// regions. The model is built once per coverage version for each scope and selection and shared by every circuit
 /// (<see cref="OverviewSnapshots"/>); the access check is made on every load.
 /// </summary>
-public sealed class OverviewLoader(CoverageQueries coverage, CatalogCache catalog, AccessPolicy policy, OverviewSnapshots snapshots)
+public sealed class OverviewLoader(CoverageQueries coverage, ReadinessQueries readiness, CatalogCache catalog, AccessPolicy policy, OverviewSnapshots snapshots)
 {
-    /// <summary>"all", "cat:Medicine", "grp:KEY" or "item:ID".</summary>
-    public async Task<OverviewModel?> LoadAsync(Caller caller, string selection, double thresholdDays, CancellationToken cancellationToken)
+    /// <summary>"all", "cat:Medicine", "grp:KEY" or "item:ID"; the map coloured by <paramref name="layer"/>.</summary>
+    public async Task<OverviewModel?> LoadAsync(Caller caller, string selection, double thresholdDays, CancellationToken cancellationToken,
+        MapLayer layer = MapLayer.Coverage)
     {
         var readable = AccessPolicy.ReadableRegions(caller);
         if (readable is { Count: 0 }) return null; // no region to read: ask for nothing (an empty list would mean all)
         IReadOnlyCollection<string> regions = readable is null ? [] : readable.Order(StringComparer.Ordinal).ToList();
         if (await policy.CheckReadRegionsAsync(caller, regions) is { } refused) throw new AccessDeniedException(refused);
 
-        var key = string.Join('|', readable is null ? "*" : string.Join(',', regions), thresholdDays.ToString("R", CultureInfo.InvariantCulture), selection);
-        return await snapshots.GetAsync(key, () => BuildAsync(readable, regions, selection, thresholdDays), cancellationToken);
+        var key = string.Join('|', readable is null ? "*" : string.Join(',', regions), thresholdDays.ToString("R", CultureInfo.InvariantCulture), selection, layer);
+        return await snapshots.GetAsync(key, () => BuildAsync(readable, regions, selection, thresholdDays, layer), cancellationToken);
     }
 
-    private async Task<OverviewModel?> BuildAsync(IReadOnlySet<string>? readable, IReadOnlyCollection<string> regions, string selection, double thresholdDays)
+    private async Task<OverviewModel?> BuildAsync(IReadOnlySet<string>? readable, IReadOnlyCollection<string> regions, string selection, double thresholdDays,
+        MapLayer layer)
     {
         var cancellationToken = CancellationToken.None; // shared by every circuit that asks: no one circuit's closing cancels it
         var byGroup = await coverage.RowsAsync(new CoverageQuery(CoverageLevel.Region, ByGroup: true, RegionCodes: regions), cancellationToken);
@@ -62,8 +70,35 @@ public sealed class OverviewLoader(CoverageQueries coverage, CatalogCache catalo
         var fewest = matrix.Values.Where(r => r.Figures.DaysOfSupply.HasValue).GroupBy(r => r.Key)
             .ToDictionary(g => g.Key, g => g.Min(r => r.Figures.DaysOfSupply!.Value), StringComparer.Ordinal);
         var worstFirst = critical.OrderBy(g => fewest.TryGetValue(g, out var days) ? days : double.PositiveInfinity).ThenBy(g => g, StringComparer.Ordinal).ToList();
-        return new OverviewModel(byGroup.At, figures, under, reporting, critical, matrixRegions, matrix, worstFirst);
+        var illustrative = false;
+        if (layer == MapLayer.Compliance)
+        {
+            var (_, isIllustrative, areas) = await readiness.SummariesAsync(CoverageLevel.Region, regions, ComplianceKeys(book, selection), cancellationToken);
+            illustrative = isIllustrative;
+            // The percent of the target held per region; stale marked as on the coverage layer (the same stock counts).
+            figures = areas.ToDictionary(a => a.Area, a => new RegionFigure(figures.GetValueOrDefault(a.Area)?.Days,
+                figures.GetValueOrDefault(a.Area)?.Stale ?? false, "", MapLayer.Compliance, a.PercentCompliant));
+        }
+        return new OverviewModel(byGroup.At, figures, under, reporting, critical, matrixRegions, matrix, worstFirst)
+        {
+            Layer = layer,
+            IllustrativeTargets = illustrative,
+        };
     }
+
+    /// <summary>
+    /// The target lines the compliance layer sums for a selection: all (null); a group; an item's own lines and its group's;
+    /// a category's items and groups.
+    /// </summary>
+    private static IReadOnlySet<string>? ComplianceKeys(CatalogBook book, string selection) => selection.Split(':', 2) switch
+    {
+        ["grp", var group] => new HashSet<string>(StringComparer.Ordinal) { group },
+        ["item", var id] => book.Items.TryGetValue(id, out var item) && item.SubstitutionGroup.Length > 0
+            ? new HashSet<string>(StringComparer.Ordinal) { id, item.SubstitutionGroup } : new HashSet<string>(StringComparer.Ordinal) { id },
+        ["cat", var category] when Enum.TryParse<ItemCategory>(category, out var c) => book.Items.Values.Where(i => i.Category == c)
+            .SelectMany(i => i.SubstitutionGroup.Length > 0 ? new[] { i.Id, i.SubstitutionGroup } : [i.Id]).ToHashSet(StringComparer.Ordinal),
+        _ => null,
+    };
 
     /// <summary>The choices of the selector: categories, substitution groups and items of the catalog.</summary>
     /// <remarks>Sorted once per catalog version and culture (thousands of items at national scale), not per page load.</remarks>

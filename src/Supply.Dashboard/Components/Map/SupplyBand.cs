@@ -14,6 +14,19 @@ public static class SupplyBands
         _ => SupplyBand.Good,
     };
 
+    /// <summary>
+    /// The compliance layer's bands, on the same colours: target met (100 %), near it (80 % or more), under it (50 % or
+    /// more), far under it (below 50 %), no target line (no data). The percent is always written on the tile too.
+    /// </summary>
+    public static SupplyBand OfCompliance(double? percent) => percent switch
+    {
+        null => SupplyBand.NoData,
+        < 50 => SupplyBand.Critical,
+        < 80 => SupplyBand.Low,
+        < 100 => SupplyBand.Watch,
+        _ => SupplyBand.Good,
+    };
+
     public static string Fill(SupplyBand band) => band switch
     {
         SupplyBand.Critical => "#D55E00",
@@ -27,5 +40,8 @@ public static class SupplyBands
     public static string Ink(SupplyBand band) => band == SupplyBand.Critical ? "#FFFFFF" : "#000000";
 
     /// <summary>The resource key of the band's name.</summary>
-    public static string Key(SupplyBand band) => "Band" + band;
+    public static string Key(SupplyBand band, MapLayer layer = MapLayer.Coverage) => (layer == MapLayer.Compliance ? "Compliance" : "Band") + band;
+
+    /// <summary>The resource key of the band's short name, written on a tile.</summary>
+    public static string ShortKey(SupplyBand band, MapLayer layer = MapLayer.Coverage) => (layer == MapLayer.Compliance ? "ComplianceShort" : "BandShort") + band;
 }

@@ -25,7 +25,7 @@ public sealed class ReportStream
     private readonly double _reportsPerSecond; // all senders together; 0 = as fast as the server takes them
     private readonly Stopwatch _clock = new();
     private readonly ConcurrentDictionary<string, int> _errors = new();
-    private readonly ConcurrentBag<(double AckAt, double CallOpenedAt)> _ackTimes = [];
+    private readonly ConcurrentBag<(double AckAt, double CallOpenedAt, int Server)> _ackTimes = [];
     private long _acked, _duplicates, _sent, _reconnects;
 
     public ReportStream(Workload workload, string[] urls, Metadata? headers, int senders, int window, double reportsPerSecond)
@@ -53,8 +53,11 @@ public sealed class ReportStream
     public long Reconnects => Interlocked.Read(ref _reconnects);
     public IReadOnlyDictionary<string, int> Errors => _errors;
     public TimeSpan Elapsed => _clock.Elapsed;
-    /// <summary>Every acknowledgement: when it arrived and when the call that carried it was opened (seconds on <see cref="Elapsed"/>).</summary>
-    public IReadOnlyCollection<(double AckAt, double CallOpenedAt)> AckTimes => _ackTimes;
+    /// <summary>
+    /// Every acknowledgement: when it arrived and when the call that carried it was opened (seconds on <see cref="Elapsed"/>),
+    /// and which server address the call went to.
+    /// </summary>
+    public IReadOnlyCollection<(double AckAt, double CallOpenedAt, int Server)> AckTimes => _ackTimes;
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -83,6 +86,7 @@ public sealed class ReportStream
             using var callCts = new CancellationTokenSource();
             using var call = client.StreamReports(_headers, cancellationToken: callCts.Token);
             var opened = _clock.Elapsed.TotalSeconds;
+            var server = url;
             var pending = new ConcurrentQueue<(int Location, int Round)>();
             using var windowSlots = new SemaphoreSlim(_window, _window);
             using var broken = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -106,7 +110,7 @@ public sealed class ReportStream
                             lock (AckedRounds[p.Location]) AckedRounds[p.Location].Add(p.Round);
                             Interlocked.Increment(ref _acked);
                             if (ack.Duplicate) Interlocked.Increment(ref _duplicates);
-                            _ackTimes.Add((_clock.Elapsed.TotalSeconds, opened));
+                            _ackTimes.Add((_clock.Elapsed.TotalSeconds, opened, server));
                             backoff = TimeSpan.FromMilliseconds(100);
                         }
                         else

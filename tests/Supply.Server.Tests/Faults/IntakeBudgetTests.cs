@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Supply.Contracts.V1;
 using Supply.Server.Services;
 using static Supply.Server.Tests.TestData;

@@ -53,6 +53,29 @@ public sealed class StorageFaultTests
         Assert.Equal(["during", "before"], history.Receipts.Select(r => r.ReportId));
     }
 
+    [Fact]
+    public async Task A_report_stored_whose_audit_row_cannot_be_written_is_answered_unavailable_and_its_resend_is_a_duplicate()
+    {
+        // The audit log is its own file (audit.db beside the state): its write lock held, the state is stored but the
+        // report cannot be audited, so it is not acknowledged. Before the fix SQLite's error reached the caller as
+        // INTERNAL, which clients do not retry.
+        await using var server = await SupplyServer.StartAsync();
+        var loc = (await RegisterAsync(server, ("14", LocationKind.Pharmacy)))[0];
+        var report = Snapshot(loc, "unaudited", Now.AddMinutes(-10), Line(Ffp2, 333));
+        var auditPath = Path.Combine(Path.GetDirectoryName(server.DatabasePath)!, "audit.db");
+
+        await using (var auditLock = await WriteLock.TakeAsync(auditPath))
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => server.Reporting.SubmitReportAsync(report, deadline: DateTime.UtcNow.AddMinutes(2)).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        }
+
+        var resend = await server.Reporting.SubmitReportAsync(report);
+        Assert.Equal((ReportOutcome.Applied, true), (resend.Outcome, resend.Duplicate));
+        var audit = await new Audit.AuditClient(server.Channel).ListAuditEntriesAsync(new ListAuditEntriesRequest { LocationId = loc });
+        Assert.Contains(audit.Entries, a => a.ReportId == "unaudited");
+    }
+
     private static long OnHand(LocationStock stock, string item) => stock.Lines.Single(l => l.ItemId == item).OnHand;
 
     /// <summary>The database's write lock, held from outside the server's storage (BEGIN IMMEDIATE on a connection of our own).</summary>

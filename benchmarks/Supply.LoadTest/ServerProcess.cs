@@ -89,9 +89,12 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     public static Task<ServerProcess> StartAsync(string dll, bool durable, string logLevel, bool keep,
-        IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string> extraArgs, TimeSpan timeout, CancellationToken ct)
+        IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string> extraArgs, TimeSpan timeout, CancellationToken ct,
+        string? existingDirectory = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "supply-loadtest", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+        // An existing directory (a restart on the same database, Supply.FaultBench) belongs to the caller: never removed here.
+        keep |= existingDirectory is not null;
+        var directory = existingDirectory ?? Path.Combine(Path.GetTempPath(), "supply-loadtest", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(directory);
         var db = Path.Combine(directory, "supply.db");
         string[] serverArgs =

@@ -84,6 +84,11 @@ public sealed class SupplyOptions
         public int Burst { get; set; } = 400;
         /// <summary>Reports in one StreamReports call; a longer stream is ended with RESOURCE_EXHAUSTED.</summary>
         public int MaxReportsPerStream { get; set; } = 1_000_000;
+        /// <summary>
+        /// Report lines the server processes at once, over all streams and callers; more wait (a stream stops reading,
+        /// so HTTP/2 flow control holds the sender back). Bounds memory under overload (docs/faults.md).
+        /// </summary>
+        public int ReportLinesInFlight { get; set; } = 200_000;
         /// <summary>Largest gRPC message accepted (bytes).</summary>
         public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
     }
@@ -96,6 +101,11 @@ public sealed class SupplyOptions
         public string? AuditSqlitePath { get; set; }
         /// <summary>fsync each commit (group-committed); turn off only for throwaway data.</summary>
         public bool DurableCommits { get; set; } = true;
+        /// <summary>
+        /// Single node: seconds a write waits for the SQLite file's write lock before the report is answered UNAVAILABLE
+        /// (nothing stored, nothing acknowledged; docs/faults.md). Below Orleans' 30 s grain call timeout.
+        /// </summary>
+        public double WriteWaitSeconds { get; set; } = 10;
         public AzureStorageOptions Azure { get; set; } = new();
     }
 

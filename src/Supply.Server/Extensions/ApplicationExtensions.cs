@@ -17,6 +17,7 @@ public static class ApplicationExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CatalogCache>();
         builder.Services.AddSingleton<ReportIntake>();
+        builder.Services.AddSingleton<IntakeBudget>();
 
         builder.Services.Configure<CoverageOptions>(builder.Configuration.GetSection($"{SupplyOptions.Section}:Coverage"));
         builder.Services.AddSingleton<AggregateRebuilder>();

@@ -71,6 +71,7 @@ public static class SiloExtensions
         {
             o.DataSource = path;
             o.DurableCommits = options.Storage.DurableCommits;
+            o.WriteWaitTimeout = TimeSpan.FromSeconds(options.Storage.WriteWaitSeconds);
         });
         UseBinaryStateSerializer<SqliteGrainStorageOptions>(silo, StorageNames.Default);
         // Its own file beside the grain state: two writers on one SQLite file would queue on its single write lock.

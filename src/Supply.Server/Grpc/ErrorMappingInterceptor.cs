@@ -62,6 +62,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
             case TimeoutException or OrleansException or Orleans.Runtime.SiloUnavailableException:
+            case Exception when IsStorageOutage(e):
                 LogUnavailable(e, context.Method);
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable,
                     "the service could not complete the call right now; retry (reports are idempotent)"));
@@ -70,6 +71,22 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Internal, "internal error; it has been logged"));
         }
     }
+
+    /// <summary>
+    /// Storage that cannot be reached or refuses writes right now: the Azure SDK's own error after its retries (an
+    /// AggregateException of RequestFailedExceptions when the account does not answer), or SQLite's (the audit file
+    /// on a failing disk).
+    /// Nothing was acknowledged, and a resend will do once storage is back: UNAVAILABLE, never INTERNAL.
+    /// </summary>
+    private static bool IsStorageOutage(Exception e) => e switch
+    {
+        // No answer (0), throttled (408, 429) or the service failing (5xx); a 4xx is a mistake to log, not to retry.
+        Azure.RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
+        // SQLITE_BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN: the file, not the statement.
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 or 8 or 10 or 13 or 14 } => true,
+        AggregateException all => all.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(IsStorageOutage),
+        _ => false,
+    };
 
     public static RpcException InvalidArgument(IReadOnlyList<Violation> violations)
     {

@@ -14,10 +14,24 @@ namespace Supply.Server.Services;
 /// cannot name a known location, let the location grain judge and store the rest, audit the
 /// outcome, count it. An acknowledgement always means "durably stored and audited".
 /// </summary>
-public sealed class ReportIntake(IGrainFactory grains, CatalogCache cache, IAuditLog audit, SupplyMetrics metrics, TimeProvider time)
+public sealed class ReportIntake(IGrainFactory grains, CatalogCache cache, IAuditLog audit, SupplyMetrics metrics, TimeProvider time,
+    IntakeBudget budget)
 {
-    public async Task<ReportAck> SubmitAsync(StockReport report, CallerIdentity caller)
+    /// <summary>Waits for room in the server-wide budget (<see cref="IntakeBudget"/>), then submits.</summary>
+    public async Task<ReportAck> SubmitAsync(StockReport report, CallerIdentity caller, CancellationToken cancellationToken = default)
     {
+        using var lease = await budget.AcquireAsync(report.LineCount, cancellationToken);
+        return await SubmitAsync(report, caller, lease);
+    }
+
+    /// <summary>Room for <paramref name="report"/> in the budget; a stream takes it before it reads on.</summary>
+    public ValueTask<IntakeBudget.Lease> ReserveAsync(StockReport report, CancellationToken cancellationToken) =>
+        budget.AcquireAsync(report.LineCount, cancellationToken);
+
+    /// <summary>Submits a report whose room in the budget is already held (released when this completes).</summary>
+    public async Task<ReportAck> SubmitAsync(StockReport report, CallerIdentity caller, IntakeBudget.Lease lease)
+    {
+        using var held = lease;
         var started = time.GetTimestamp();
         var ack = await RouteableViolations(report) is { Count: > 0 } violations
             ? ReportAck.Rejected(report.ReportId, report.LocationId, violations)

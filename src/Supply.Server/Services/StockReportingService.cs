@@ -20,7 +20,7 @@ public sealed class StockReportingService(ReportIntake intake, IOptions<SupplyOp
 
     public override async Task<ReportAck> SubmitReport(StockReport request, ServerCallContext context)
     {
-        var ack = await Submit(request, CallerIdentity.Of(context));
+        var ack = await intake.SubmitAsync(request.ToDomain(), CallerIdentity.Of(context), context.CancellationToken);
         if (ack.Outcome == Domain.Stock.ReportOutcome.Rejected) throw ErrorMappingInterceptor.InvalidArgument(ack.Violations);
         return ack.ToContract();
     }
@@ -43,8 +43,11 @@ public sealed class StockReportingService(ReportIntake intake, IOptions<SupplyOp
                     if (++count > options.Value.Limits.MaxReportsPerStream)
                         throw new RpcException(new Status(StatusCode.ResourceExhausted,
                             $"at most {options.Value.Limits.MaxReportsPerStream} reports per stream; open a new stream for the rest"));
+                    // Room in the server-wide budget first: while there is none, this stream reads no further.
+                    var report = request.ToDomain();
+                    var lease = await intake.ReserveAsync(report, context.CancellationToken);
                     var previous = lastByLocation.GetValueOrDefault(request.LocationId);
-                    var next = previous is null || previous.IsCompleted ? Submit(request, caller) : After(previous, request, caller);
+                    var next = previous is null || previous.IsCompleted ? intake.SubmitAsync(report, caller, lease) : After(previous, report, caller, lease);
                     lastByLocation[request.LocationId] = next;
                     await inFlight.Writer.WriteAsync(next, context.CancellationToken);
                 }
@@ -60,11 +63,9 @@ public sealed class StockReportingService(ReportIntake intake, IOptions<SupplyOp
         await reader;
     }
 
-    private async Task<Domain.Stock.ReportAck> After(Task previous, StockReport request, CallerIdentity caller)
+    private async Task<Domain.Stock.ReportAck> After(Task previous, Domain.Stock.StockReport report, CallerIdentity caller, IntakeBudget.Lease lease)
     {
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return await Submit(request, caller);
+        return await intake.SubmitAsync(report, caller, lease);
     }
-
-    private Task<Domain.Stock.ReportAck> Submit(StockReport request, CallerIdentity caller) => intake.SubmitAsync(request.ToDomain(), caller);
 }

@@ -80,8 +80,12 @@ public sealed partial class AzureTableAuditLog : IAuditLog, IHostedService, IAsy
                         await _table.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(c.Entry))));
                         AuditAppendQueue.Settle(chunk, null);
                     }
-                    catch (Exception ex) when (ex is RequestFailedException or TableTransactionFailedException)
+                    catch (Exception ex)
                     {
+                        // Any failure, not only the service's answers: with the account unreachable the SDK throws an
+                        // AggregateException once its retries are spent, which used to end this loop for good, so every
+                        // later report hung after being stored (Supply.FaultBench, storage-down-cluster). Fail the chunk
+                        // (the callers answer UNAVAILABLE) and go on with the next.
                         LogWriteFailed(ex, chunk.Length);
                         AuditAppendQueue.Settle(chunk, ex);
                     }

@@ -14,13 +14,13 @@ internal static class SqliteDatabase
     /// run beside the writer), and synchronous=FULL when <paramref name="durable"/> (every acknowledged commit
     /// survives power loss) or NORMAL (survives a process crash). The caller owns the connection.
     /// </summary>
-    public static SqliteConnection OpenForWriting(string connectionString, bool durable)
+    public static SqliteConnection OpenForWriting(string connectionString, bool durable, int busyTimeoutMs = BusyTimeoutMs)
     {
         var connection = new SqliteConnection(connectionString);
         try
         {
             connection.Open();
-            Execute(connection, $"PRAGMA busy_timeout = {BusyTimeoutMs};");
+            Execute(connection, $"PRAGMA busy_timeout = {busyTimeoutMs};");
             var journalMode = Execute(connection, "PRAGMA journal_mode = WAL;");
             if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"journal_mode is '{journalMode}', WAL is required.");

@@ -67,6 +67,8 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
             Mode = SqliteOpenMode.ReadWriteCreate,
             // Connections are long-lived and owned here; pooling would keep the file open after stop.
             Pooling = false,
+            // Microsoft.Data.Sqlite retries a locked statement until this many seconds have passed: the write wait.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.WriteWaitTimeout.TotalSeconds)),
         }.ToString();
         _writer = new SqliteGroupCommitWriter<PendingOp>($"SQLite grain storage '{name}'", options.MaxBatchSize, MaxBatchBytes, _logger, Stopped);
         _readers = new SqliteReaderPool(_connectionString, _serviceId);
@@ -336,7 +338,8 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
             if (!string.IsNullOrEmpty(directory))
                 Directory.CreateDirectory(directory);
 
-            connection = SqliteDatabase.OpenForWriting(_connectionString, _options.DurableCommits);
+            connection = SqliteDatabase.OpenForWriting(_connectionString, _options.DurableCommits,
+                (int)Math.Min(SqliteDatabase.BusyTimeoutMs, _options.WriteWaitTimeout.TotalMilliseconds));
             GrainStateTable.Prepare(connection);
             _writer.Start(connection, new GrainStateStatements(connection, _serviceId, _name, _path));
             connection = null; // owned by the writer now

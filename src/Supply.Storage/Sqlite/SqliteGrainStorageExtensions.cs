@@ -59,5 +59,7 @@ public sealed class SqliteGrainStorageOptionsValidator(SqliteGrainStorageOptions
             throw new OrleansConfigurationException($"SQLite grain storage '{name}': {nameof(options.DataSource)} is required.");
         if (options.MaxBatchSize < 1)
             throw new OrleansConfigurationException($"SQLite grain storage '{name}': {nameof(options.MaxBatchSize)} must be at least 1.");
+        if (options.WriteWaitTimeout <= TimeSpan.Zero)
+            throw new OrleansConfigurationException($"SQLite grain storage '{name}': {nameof(options.WriteWaitTimeout)} must be positive.");
     }
 }

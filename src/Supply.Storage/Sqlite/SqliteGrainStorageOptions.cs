@@ -18,6 +18,13 @@ public sealed class SqliteGrainStorageOptions : IStorageProviderSerializerOption
     /// <summary><c>true</c>: ClearStateAsync deletes the row; <c>false</c>: keeps it with null data and a new ETag.</summary>
     public bool DeleteStateOnClear { get; set; }
 
+    /// <summary>
+    /// How long a write waits for the database's write lock (another process holding it, a stalled disk) before it
+    /// fails, so the grain answers and the caller hears UNAVAILABLE instead of hanging past its deadline. Keep it
+    /// below Orleans' grain call timeout (30 s), so the grain's answer, not the call's time-out, reaches the caller.
+    /// </summary>
+    public TimeSpan WriteWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Most writes/clears committed together in one transaction (one fsync).</summary>
     public int MaxBatchSize { get; set; } = 256;
 

@@ -67,3 +67,16 @@ public sealed class IdleLocationTests
         return statistics.Where(s => s.GrainType.Contains("StockLocationGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
     }
 }
+
+/// <summary>When the host gives memory back after idle locations left it (Hosting/IdleMemoryTrim.cs).</summary>
+public sealed class TrimPolicyTests
+{
+    [Theory]
+    [InlineData(0, 3600, false)]        // nothing let go: nothing to give back
+    [InlineData(49_999, 3600, false)]   // too little to be worth a full collection
+    [InlineData(50_000, 29, false)]     // reports still arriving: never pause intake
+    [InlineData(50_000, 30, true)]
+    [InlineData(4_000_000, 600, true)]  // a national load gone idle
+    public void Trims_only_when_enough_was_let_go_and_intake_is_quiet(long releasedLines, int quietSeconds, bool trims) =>
+        Assert.Equal(trims, Hosting.TrimPolicy.ShouldTrim(releasedLines, TimeSpan.FromSeconds(quietSeconds)));
+}

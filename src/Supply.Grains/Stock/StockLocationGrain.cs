@@ -27,8 +27,11 @@ public sealed class StockLocationGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _publisher.FlushAsync(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        LocationMemory.Released(Ledger.Items.Count);
+        return _publisher.FlushAsync(cancellationToken);
+    }
 
     public async Task<Immutable<ReportAck>> Submit(Immutable<StockReport> report)
     {
@@ -58,6 +61,7 @@ public sealed class StockLocationGrain(
             }
             // Stored: the region hears of it shortly, after this ack (debounced, never awaited here).
             _publisher.Changed();
+            LocationMemory.ReportApplied();
         }
         return ack.AsImmutable();
     }

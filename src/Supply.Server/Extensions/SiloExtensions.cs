@@ -41,6 +41,7 @@ public static class SiloExtensions
             silo.Services.AddSerializer(s => s.AddSupplyDomainTypes());
             silo.AddActivityPropagation();
         });
+        builder.Services.AddHostedService<Hosting.IdleMemoryTrim>();
         return builder;
     }
 

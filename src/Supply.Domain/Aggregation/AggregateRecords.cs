@@ -32,8 +32,9 @@ public readonly struct LocationItemTotals(
     DateTimeOffset? SnapshotAsOf = null,
     TrendState Trend = default) : IEquatable<LocationItemTotals>
 {
-    private readonly long _asOfTicks = StoredInstant.Ticks(AsOf), _snapshotAsOfTicks = StoredInstant.Ticks(SnapshotAsOf);
-    private readonly short _asOfOffset = StoredInstant.Offset(AsOf), _snapshotAsOfOffset = StoredInstant.Offset(SnapshotAsOf);
+    // Four fields, not two (long, short) tuples: a tuple pads to 16 bytes, and this struct is held once per stock line.
+    private readonly long _asOfTicks = StoredTime.Split(AsOf).UtcTicks, _snapshotAsOfTicks = StoredTime.Split(SnapshotAsOf).UtcTicks;
+    private readonly short _asOfOffset = StoredTime.Split(AsOf).OffsetMinutes, _snapshotAsOfOffset = StoredTime.Split(SnapshotAsOf).OffsetMinutes;
 
     public string ItemId { get; init; } = ItemId;
     public string SubstitutionGroup { get; init; } = SubstitutionGroup;
@@ -46,14 +47,14 @@ public readonly struct LocationItemTotals(
     public long Discrepancy { get; init; } = Discrepancy;
     public DateTimeOffset? AsOf
     {
-        get => StoredInstant.Join(_asOfTicks, _asOfOffset);
-        init => (_asOfTicks, _asOfOffset) = (StoredInstant.Ticks(value), StoredInstant.Offset(value));
+        get => StoredTime.JoinOrNone(_asOfTicks, _asOfOffset);
+        init => (_asOfTicks, _asOfOffset) = StoredTime.Split(value);
     }
     public IReadOnlyList<ExpiringQuantity> Expiries { get; init; } = Expiries ?? Array.Empty<ExpiringQuantity>();
     public DateTimeOffset? SnapshotAsOf
     {
-        get => StoredInstant.Join(_snapshotAsOfTicks, _snapshotAsOfOffset);
-        init => (_snapshotAsOfTicks, _snapshotAsOfOffset) = (StoredInstant.Ticks(value), StoredInstant.Offset(value));
+        get => StoredTime.JoinOrNone(_snapshotAsOfTicks, _snapshotAsOfOffset);
+        init => (_snapshotAsOfTicks, _snapshotAsOfOffset) = StoredTime.Split(value);
     }
     public TrendState Trend { get; init; } = Trend;
 
@@ -78,15 +79,6 @@ public readonly struct LocationItemTotals(
     public override int GetHashCode() => HashCode.Combine(ItemId, OnHand, Usable, DailyConsumption);
     public static bool operator ==(LocationItemTotals a, LocationItemTotals b) => a.Equals(b);
     public static bool operator !=(LocationItemTotals a, LocationItemTotals b) => !a.Equals(b);
-}
-
-/// <summary>An instant kept as UTC ticks and its offset in minutes (0 ticks: none), so it reads back exactly.</summary>
-internal static class StoredInstant
-{
-    public static long Ticks(DateTimeOffset? t) => t?.UtcTicks ?? 0;
-    public static short Offset(DateTimeOffset? t) => (short)(t?.Offset.TotalMinutes ?? 0);
-    public static DateTimeOffset? Join(long ticks, short offsetMinutes) =>
-        ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
 }
 
 /// <summary>

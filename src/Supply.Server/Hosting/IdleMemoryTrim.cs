@@ -22,7 +22,7 @@ internal sealed partial class IdleMemoryTrim(ILogger<IdleMemoryTrim> logger) : B
         {
             var released = LocationMemory.ReleasedLines;
             var last = LocationMemory.LastReportTicks;
-            var quietFor = TimeSpan.FromMilliseconds(last == 0 ? long.MaxValue / 2 : Environment.TickCount64 - last);
+            var quietFor = last == 0 ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(Environment.TickCount64 - last);
             var lines = released - trimmedAt;
             if (!TrimPolicy.ShouldTrim(lines, quietFor)) continue;
             trimmedAt = released;

@@ -77,50 +77,22 @@ public static class Aggregates
 
     /// <summary>
     /// Region rows from the locations' last-known totals: one row per (healthcare region, item) and per
-    /// (healthcare region, group key), ordered by healthcare region, subject and key (ordinal). Locations
-    /// are summed in id order, so the same input always gives the same floating-point figures.
+    /// (healthcare region, group key), ordered by healthcare region, subject and key (ordinal). A group counts a
+    /// location once however many of its items it holds. The sums are exact, so any order of the same locations gives
+    /// the same figures (<see cref="RegionRows"/>, which region aggregates keep up to date one location at a time).
     /// </summary>
-    public static IReadOnlyList<AggregateRow> Rows(IEnumerable<LocationTotals> locations)
-    {
-        var rows = new Dictionary<(string Hcr, CoverageSubject Subject, string Key), Sum>();
-        var own = new Dictionary<(CoverageSubject Subject, string Key), Sum>();
-        foreach (var location in locations.OrderBy(l => l.LocationId, StringComparer.Ordinal))
-        {
-            // This location's own contribution first, so a group counts the location once however many of its items it holds.
-            own.Clear();
-            // Published totals are in item order already (the ledger lists them so): sort only what is not, a region holds 100,000s.
-            var items = InItemOrder(location.Items) ? location.Items : location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
-            foreach (var item in items)
-            {
-                Part(own, (CoverageSubject.Item, item.ItemId), item.SubstitutionGroup).Add(item, location.UsableOn);
-                Part(own, (CoverageSubject.SubstitutionGroup, item.GroupKey), item.SubstitutionGroup).Add(item, location.UsableOn);
-            }
-            foreach (var ((subject, key), part) in own)
-            {
-                var hcrKey = (location.HealthcareRegion, subject, key);
-                if (!rows.TryGetValue(hcrKey, out var sum)) rows[hcrKey] = sum = new Sum(part.Group);
-                sum.AddLocation(part, location.LastAsOf);
-            }
-        }
-        return rows
-            .OrderBy(kv => kv.Key.Hcr, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject).ThenBy(kv => kv.Key.Key, StringComparer.Ordinal)
-            .Select(kv => kv.Value.Row(kv.Key.Hcr, kv.Key.Subject, kv.Key.Key))
-            .ToList();
-    }
-
-    private static bool InItemOrder(IReadOnlyList<LocationItemTotals> items)
-    {
-        for (var i = 1; i < items.Count; i++)
-            if (string.CompareOrdinal(items[i - 1].ItemId, items[i].ItemId) > 0) return false;
-        return true;
-    }
+    public static IReadOnlyList<AggregateRow> Rows(IEnumerable<LocationTotals> locations) => RegionRows.Of(locations).ToRows();
 
     /// <summary>What a region publishes to the nation.</summary>
     public static RegionTotals RegionTotalsOf(string regionCode, long version, IEnumerable<LocationTotals> locations)
     {
-        var ordered = locations.OrderBy(l => l.LocationId, StringComparer.Ordinal).ToList();
-        return new RegionTotals(regionCode, version, ordered.Select(StatusOf).ToList(), Rows(ordered));
+        var listed = locations as IReadOnlyCollection<LocationTotals> ?? locations.ToList();
+        return RegionTotalsOf(regionCode, version, listed, RegionRows.Of(listed));
     }
+
+    /// <summary>What a region publishes to the nation, from the rows it keeps up to date (<paramref name="rows"/> sum <paramref name="locations"/>).</summary>
+    public static RegionTotals RegionTotalsOf(string regionCode, long version, IEnumerable<LocationTotals> locations, RegionRows rows) =>
+        new(regionCode, version, locations.OrderBy(l => l.LocationId, StringComparer.Ordinal).Select(StatusOf).ToList(), rows.ToRows());
 
     /// <summary>
     /// Locations listed by more than one region: a location that moved region publishes to its new region, and the old
@@ -231,58 +203,4 @@ public static class Aggregates
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> LocationIdsByRegion(IEnumerable<Location> locations) =>
         locations.GroupBy(l => l.RegionCode, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(l => l.Id).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-
-    private static Sum Part(Dictionary<(CoverageSubject, string), Sum> own, (CoverageSubject Subject, string Key) key, string itemGroup)
-    {
-        if (!own.TryGetValue(key, out var part))
-            own[key] = part = new Sum(itemGroup);
-        return part;
-    }
-
-    private sealed class Sum(string group)
-    {
-        public string Group { get; } = group;
-        private long _onHand, _reserved, _quarantined, _available, _usable;
-        private double _daily;
-        private bool _discrepant;
-        private int _locations, _locationsWithDiscrepancy;
-        private DateTimeOffset? _oldest, _newest;
-        private TrendState _trend;
-        private long _unlotted;
-        private Dictionary<int, long>? _weeks; // walkable stock per expiry week (WalkableStock), only once some has an expiry
-
-        public void Add(LocationItemTotals i, DateOnly usableOn)
-        {
-            _onHand += i.OnHand; _reserved += i.Reserved; _quarantined += i.Quarantined; _available += i.Available;
-            _usable += i.Usable; _daily += i.DailyConsumption;
-            if (i.Discrepancy > 0) _discrepant = true;
-            _trend += i.Trend;
-            // Discrepant stock counts as zero, as in usable (the ledger floors on hand at zero already).
-            _unlotted += i.Expiries.Count == 0
-                ? Math.Max(0, i.OnHand - Math.Max(0, i.Reserved) - Math.Max(0, i.Quarantined))
-                : WalkableStock.AddTo(_weeks ??= [], i.OnHand, i.Reserved, i.Quarantined, i.Expiries, usableOn);
-        }
-
-        public void AddLocation(Sum part, DateTimeOffset? lastAsOf)
-        {
-            _onHand += part._onHand; _reserved += part._reserved; _quarantined += part._quarantined;
-            _available += part._available; _usable += part._usable; _daily += part._daily;
-            _trend += part._trend;
-            _unlotted += part._unlotted;
-            if (part._weeks is not null)
-                foreach (var (week, q) in part._weeks) (_weeks ??= [])[week] = _weeks.GetValueOrDefault(week) + q;
-            _locations++;
-            if (part._discrepant) _locationsWithDiscrepancy++;
-            if (lastAsOf is { } asOf)
-            {
-                if (_oldest is null || asOf < _oldest) _oldest = asOf;
-                if (_newest is null || asOf > _newest) _newest = asOf;
-            }
-        }
-
-        public AggregateRow Row(string hcr, CoverageSubject subject, string key) =>
-            new(hcr, subject, key, Group, _onHand, _reserved, _quarantined, _available, _usable, _daily,
-                _locations, _locationsWithDiscrepancy, _oldest, _newest, _trend,
-                _weeks is null ? Array.Empty<ExpiringQuantity>() : WalkableStock.ToExpiries(_weeks), _unlotted);
-    }
 }

@@ -22,6 +22,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private readonly ILogger<RegionAggregateGrain> _logger;
     private readonly CoalescingWriter _writer;
     private Dictionary<string, LocationTotals> _locations = new(StringComparer.Ordinal);
+    private RegionRows _rows = new(); // the rows of _locations, kept up to date one publication at a time
     private long _version;
     private long _pushedVersion = -1;
     private bool _unpushed; // the nation may not have our current version
@@ -49,6 +50,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _locations = new Dictionary<string, LocationTotals>(_state.State.Locations, StringComparer.Ordinal);
+        _rows = RegionRows.Of(_locations.Values);
         _version = _state.State.Version;
         // We cannot know whether the nation got our last push before we were deactivated (or crashed): push once.
         // The nation ignores a version it already holds.
@@ -82,21 +84,25 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
             LogForeignPublication(_logger, published.LocationId, published.RegionCode, RegionCode);
             return Task.CompletedTask;
         }
+        var previous = _locations.GetValueOrDefault(published.LocationId);
         if (!Aggregates.Accept(_locations, published)) return Task.CompletedTask; // a version we hold already, or older
+        _rows.Replace(previous, published);
         Changed();
         return _writer.WriteAsync();
     }
 
     public Task Forget(string locationId, long version, DateOnly usableOn)
     {
+        var previous = _locations.GetValueOrDefault(locationId);
         if (!Aggregates.Forget(_locations, locationId, version, usableOn)) return Task.CompletedTask; // gone, or newer since
+        _rows.Replace(previous, null);
         LogForgotten(_logger, locationId, RegionCode);
         Changed();
         return _writer.WriteAsync();
     }
 
     public Task<Immutable<RegionView>> GetView() =>
-        Task.FromResult(new RegionView(RegionCode, _version, _pushedVersion, LocationsInIdOrder(), Aggregates.Rows(_locations.Values)).AsImmutable());
+        Task.FromResult(new RegionView(RegionCode, _version, _pushedVersion, LocationsInIdOrder(), _rows.ToRows()).AsImmutable());
 
     public Task<Immutable<IReadOnlyList<LocationTotals>>> GetAllLocations() => Task.FromResult(LocationsInIdOrder().AsImmutable());
 
@@ -124,6 +130,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
             if (_locations.TryGetValue(totals.LocationId, out var held)) Aggregates.Accept(rebuilt, held);
         }
         _locations = rebuilt;
+        _rows = RegionRows.Of(rebuilt.Values);
         Changed();
         await _writer.WriteAsync();
         var result = await PushNow();
@@ -186,7 +193,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private async Task<RegionTotals> PushNow()
     {
         var computing = _time.GetTimestamp();
-        var totals = Aggregates.RegionTotalsOf(RegionCode, _version, _locations.Values);
+        var totals = Aggregates.RegionTotalsOf(RegionCode, _version, _locations.Values, _rows);
         _lastPushCost = _time.GetElapsedTime(computing);
         _lastPushEnded = _time.GetTimestamp();
         await Nation.Push(totals.AsImmutable());

@@ -96,8 +96,11 @@ public sealed class ItemLedger
     /// Lots are a breakdown of on-hand stock. Movements that name a lot change it; stock that left
     /// without a lot named is taken first-expiry-first-out, so lots never add up to more than on hand.
     /// </summary>
-    private List<Lot> CurrentLots(long onHand)
+    private IReadOnlyList<Lot> CurrentLots(long onHand)
     {
+        // Most lines: a snapshot and no movement since; its lots are then the answer whenever they are already what the
+        // general path below returns (all positive, in expiry order, within on hand). Publishing a location walks every line.
+        if (Movements.Count == 0 && Snapshot is { Lots: var reported } && AlreadyCurrent(reported, onHand)) return reported;
         var lots = new Dictionary<string, Lot>(StringComparer.Ordinal);
         foreach (var lot in Snapshot?.Lots ?? []) lots[lot.LotNumber] = lot;
         var raw = Snapshot?.OnHand ?? 0;
@@ -113,8 +116,22 @@ public sealed class ItemLedger
             TrimFirstExpiryFirstOut(lots, Math.Max(0, raw));
         }
         TrimFirstExpiryFirstOut(lots, onHand);
-        return lots.Values.Where(l => l.Quantity > 0)
-            .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal).ToList();
+        var current = lots.Values.Where(l => l.Quantity > 0).ToArray();
+        Array.Sort(current, Lot.ExpiryOrder);
+        return current;
+    }
+
+    private static bool AlreadyCurrent(IReadOnlyList<Lot> lots, long onHand)
+    {
+        long sum = 0;
+        for (var i = 0; i < lots.Count; i++)
+        {
+            var lot = lots[i];
+            if (lot.Quantity <= 0) return false;
+            sum = Add(sum, lot.Quantity);
+            if (i > 0 && Lot.ExpiryOrder(lots[i - 1], lot) >= 0) return false;
+        }
+        return sum <= onHand;
     }
 
     /// <summary>

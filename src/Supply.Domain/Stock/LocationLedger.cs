@@ -88,6 +88,8 @@ public sealed class LocationLedger
                 ReportValidator.TryParseDate(l.ExpiresOn, out var expires);
                 lots[i] = new Lot(l.LotNumber, expires, l.Quantity);
             }
+            // Kept first expiry first, as the current stock lists them, so reading it back needs no sort (ItemLedger.Current).
+            if (lots.Length > 1) Array.Sort(lots, Lot.ExpiryOrder);
             var snapshot = new SnapshotEntry(reportId, asOf, physicalCount, line.OnHand, line.Reserved, line.Quarantined, lots,
                 line.AverageDailyConsumption, line.ConsumptionPeriodDays, line.StockoutDays);
             var item = ItemFor(line.ItemId, catalog);

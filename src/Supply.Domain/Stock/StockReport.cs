@@ -15,7 +15,12 @@ public enum MovementType
 }
 
 /// <summary>A batch with one expiry date. <see cref="ExpiresOn"/> is the first day it may not be used.</summary>
-public sealed record Lot(string LotNumber, DateOnly ExpiresOn, long Quantity);
+public sealed record Lot(string LotNumber, DateOnly ExpiresOn, long Quantity)
+{
+    /// <summary>First expiry first; lots expiring the same day by number (ordinal).</summary>
+    public static readonly Comparison<Lot> ExpiryOrder = static (a, b) =>
+        a.ExpiresOn != b.ExpiresOn ? a.ExpiresOn.CompareTo(b.ExpiresOn) : string.CompareOrdinal(a.LotNumber, b.LotNumber);
+}
 
 /// <summary>A lot as sent, before its date is parsed (so a bad date can be named, not thrown).</summary>
 public sealed record LotInput(string LotNumber, string ExpiresOn, long Quantity);

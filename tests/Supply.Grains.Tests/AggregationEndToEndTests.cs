@@ -136,7 +136,7 @@ public sealed class AggregationEndToEndTests(ClusterFixture fixture)
         var regionWritesBefore = await AggregateStorage.Writes(fixture, s.Region("24"), RegionAggregateGrain.StateName);
 
         // 40 reports to one location, one after the other: each is acknowledged once stored at the location (publishing is
-        // never awaited in Submit), and the location publishes only every PublishDelay, newest version only.
+        // never awaited in Submit), and the location publishes at most every AggregationTiming.MinInterval, newest version only.
         var location = fixture.Grains.GetGrain<IStockLocationGrain>(s.L6);
         for (var i = 0; i < 40; i++)
             await location.Submit(AggregationScenario.Movements(s.L6, $"burst-{i}", (s.C, MovementType.Received, 1)).AsImmutable());

@@ -6,7 +6,7 @@ namespace Supply.Grains.Aggregation;
 /// <summary>
 /// Publishes a location's whole totals to its region after the location has stored them, without ever
 /// holding the location up. <see cref="Changed"/> marks it dirty and arms a one-shot grain timer
-/// (<see cref="AggregationTiming.PublishDelay"/>); the tick builds the totals of the newest stored version and
+/// (<see cref="AggregationTiming.DelayAfter"/>: soon when quiet, every quarter second under a stream); the tick builds the totals of the newest stored version and
 /// starts the call to the region <em>without awaiting it in the grain's turn</em>: its completion is observed
 /// later on the grain's scheduler. So the location keeps acknowledging reports while a publication is in flight,
 /// and never waits on its region (no call cycle is possible, whatever the region does). At most one publication
@@ -14,8 +14,10 @@ namespace Supply.Grains.Aggregation;
 /// retried with backoff; the region ignores versions it already holds, so repeats are harmless.
 /// </summary>
 /// <remarks>Use only from the owning grain's turns.</remarks>
-internal sealed partial class LocationPublisher(IGrainBase grain, IGrainFactory grains, Func<ValueTask<LocationTotals?>> build, ILogger logger)
+internal sealed partial class LocationPublisher(
+    IGrainBase grain, IGrainFactory grains, Func<ValueTask<LocationTotals?>> build, TimeProvider time, ILogger logger)
 {
+    private long _lastSent; // timestamp (TimeProvider) of the last publication's start; 0: none yet
     private IGrainTimer? _timer;
     private bool _armed, _dirty, _sending, _suspended;
     private int _failures;
@@ -25,7 +27,7 @@ internal sealed partial class LocationPublisher(IGrainBase grain, IGrainFactory 
     {
         if (_suspended) return;
         _dirty = true;
-        Arm(AggregationTiming.PublishDelay);
+        Arm(NextDelay());
     }
 
     /// <summary>The in-memory state is no longer what storage holds (a write failed): publish nothing more from this activation.</summary>
@@ -78,6 +80,7 @@ internal sealed partial class LocationPublisher(IGrainBase grain, IGrainFactory 
         _dirty = false;
         if (totals is null) return; // not in the catalog: nothing to publish to
         _sending = true;
+        _lastSent = time.GetTimestamp();
         _ = Send(totals); // not awaited: the location stays free while the region takes it
     }
 
@@ -95,9 +98,11 @@ internal sealed partial class LocationPublisher(IGrainBase grain, IGrainFactory 
         finally
         {
             _sending = false;
-            if (_dirty && !_suspended) Arm(_failures == 0 ? AggregationTiming.PublishDelay : AggregationTiming.RetryDelay(_failures));
+            if (_dirty && !_suspended) Arm(_failures == 0 ? NextDelay() : AggregationTiming.RetryDelay(_failures));
         }
     }
+
+    private TimeSpan NextDelay() => AggregationTiming.DelayAfter(_lastSent == 0 ? TimeSpan.MaxValue : time.GetElapsedTime(_lastSent));
 
     private void Failed(Exception e)
     {

@@ -57,7 +57,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         if (_state.RecordExists)
         {
             _unpushed = true;
-            SchedulePush(AggregationTiming.PushDelay);
+            SchedulePush(AggregationTiming.QuietDelay);
         }
         return Task.CompletedTask;
     }

@@ -20,7 +20,7 @@ public sealed class StockLocationGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Ledger.LocationId = this.GetPrimaryKeyString();
-        _publisher = new LocationPublisher(this, GrainFactory, TotalsToPublish, logger);
+        _publisher = new LocationPublisher(this, GrainFactory, TotalsToPublish, time, logger);
         // A publication may have been lost (a crash between our write and its send): offer the stored version again.
         // The region ignores a version it already holds.
         if (Ledger.Version > 0) _publisher.Changed();

@@ -22,7 +22,7 @@ internal sealed partial class LocationPublisher(
     private bool _armed, _dirty, _sending, _suspended;
     private int _failures;
 
-    /// <summary>The stored state changed (or may not have been published yet): publish within the publish delay.</summary>
+    /// <summary>The stored state changed (or may not have been published yet): publish soon (AggregationTiming.DelayAfter).</summary>
     public void Changed()
     {
         if (_suspended) return;

@@ -88,10 +88,23 @@ public readonly record struct ExpiringQuantity(DateOnly ExpiresOn, long Quantity
     {
         // Plain arrays (not the compiler's collection-expression types): every storage serializer can read them back.
         if (lots.Count == 0) return Array.Empty<ExpiringQuantity>();
-        var kept = new List<ExpiringQuantity>(lots.Count);
+        var kept = 0;
+        var ordered = true;
+        Lot? previous = null;
         foreach (var lot in lots)
-            if (lot.Quantity > 0) kept.Add(new ExpiringQuantity(lot.ExpiresOn, lot.Quantity, lot.LotNumber));
-        kept.Sort(static (a, b) => a.ExpiresOn != b.ExpiresOn ? a.ExpiresOn.CompareTo(b.ExpiresOn) : string.CompareOrdinal(a.LotNumber, b.LotNumber));
-        return kept.Count == 0 ? Array.Empty<ExpiringQuantity>() : kept.ToArray();
+        {
+            if (lot.Quantity <= 0) continue;
+            if (previous is not null && Lot.ExpiryOrder(previous, lot) > 0) ordered = false;
+            previous = lot;
+            kept++;
+        }
+        if (kept == 0) return Array.Empty<ExpiringQuantity>();
+        var list = new ExpiringQuantity[kept];
+        var k = 0;
+        foreach (var lot in lots)
+            if (lot.Quantity > 0) list[k++] = new ExpiringQuantity(lot.ExpiresOn, lot.Quantity, lot.LotNumber);
+        // The ledger lists current lots in this order already (ItemLedger.Current): sort only what is not.
+        if (!ordered) Array.Sort(list, static (a, b) => a.ExpiresOn != b.ExpiresOn ? a.ExpiresOn.CompareTo(b.ExpiresOn) : string.CompareOrdinal(a.LotNumber, b.LotNumber));
+        return list;
     }
 }

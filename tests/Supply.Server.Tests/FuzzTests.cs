@@ -694,7 +694,19 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Exception? writeFailed = null;
         try
         {
-            foreach (var report in reports) await call.RequestStream.WriteAsync(report);
+            foreach (var report in reports)
+            {
+                // Once the server has ended the call (an oversized message is refused before it is read) a write can wait
+                // for an HTTP/2 window that never comes back: seen once in CI, 120 s past the call's deadline. A client
+                // stops sending when the answer is in, as regional systems must; disposing the call then ends the write.
+                var write = call.RequestStream.WriteAsync(report);
+                if (await Task.WhenAny(write, reading) == reading && !write.IsCompleted)
+                {
+                    _ = write.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed: the call's disposal fails it
+                    throw new InvalidOperationException("the server ended the call while a write waited for the stream's window");
+                }
+                await write;
+            }
             await call.RequestStream.CompleteAsync();
         }
         catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)

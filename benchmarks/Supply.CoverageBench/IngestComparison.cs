@@ -28,6 +28,7 @@ internal sealed class IngestComparison(BenchOptions o, Auth auth, Workload workl
                           "each run on a fresh server and database, the same workload");
         if (baselineDll is not null) Console.WriteLine($"baseline      : {Describe(baselineDll)}");
         Console.WriteLine($"current       : {Describe(currentDll)}");
+        if (baselineDll == currentDll) Console.WriteLine("WARNING       : --baseline-dll is this build's server: both sides measure the same code");
 
         var runs = new List<Run>();
         LoadedServer? kept = null;
@@ -97,7 +98,7 @@ internal sealed class IngestComparison(BenchOptions o, Auth auth, Workload workl
     private static string Row(string label, LoadResult r) => Row(label, Figures(r));
 
     private static string Row(string label, double[] f) =>
-        $"{label,-18} {f[0],12:N0} {f[1],8:N1} {f[2],10:N0} {f[3],12:N1} {f[4],13:N1} {f[5],12:N2} {f[6],12:N0} {f[7],10:N0}%";
+        $"{label,-18} {f[0],12:N0} {f[1],8:N1} {f[2],10:N0} {f[3],12:N1} {f[4],13:N1} {f[5],12:N1} {f[6],12:N0} {f[7],10:N0}%";
 
     private static string RatioRow(string label, double[] current, double[] baseline)
     {

@@ -57,6 +57,11 @@ catch (Exception e) when (e is OperationCanceledException && stop.IsCancellation
     Console.Error.WriteLine("stopped.");
     return 130;
 }
+catch (BaselineRefusedException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
 catch (Exception e)
 {
     Console.Error.WriteLine($"error: {e}");

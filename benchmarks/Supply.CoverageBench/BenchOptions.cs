@@ -66,7 +66,8 @@ public sealed class BenchOptions
                                phase runs against it and against this build's server in turn, one at a time, and both
                                are printed side by side with the ratio this build / baseline
           --ingest-repeats N   baseline/current pairs, alternately (N = 2: baseline, current, baseline, current);
-                               each pair and the medians are printed                    (default 1)
+                               each pair and the medians are printed; without --baseline-dll, N loads of this
+                               build                                                    (default 1)
           --ingest-only        stop after the load (or the comparison): no coverage, scenario, lag, idle or PostgreSQL
           --help               this text
         """;

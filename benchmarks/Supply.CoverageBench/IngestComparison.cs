@@ -70,7 +70,7 @@ internal sealed class IngestComparison(BenchOptions o, Auth auth, Workload workl
         if (runs.Count > (compared ? 2 : 1))
             foreach (var (side, medians) in sides) Console.WriteLine(Row($"median {side}", medians));
         if (!compared) return;
-        Console.WriteLine(RatioRow("ratio of medians", sides["current"], sides["baseline"]));
+        if (runs.Count > 2) Console.WriteLine(RatioRow("ratio of medians", sides["current"], sides["baseline"]));
         Console.WriteLine("(ratio = this build / baseline: lines/s above 1 is faster ingest; the other columns below 1 are better; " +
                           "others CPU = other processes on the machine, in % of one core, while loading and converging)");
 

@@ -24,6 +24,9 @@ public sealed class BenchOptions
     public string ServerLogLevel { get; private set; } = "Warning";
     public bool Keep { get; private set; }
     public bool MemoryOnly { get; private set; }
+    public string? BaselineDll { get; private set; }
+    public bool IngestOnly { get; private set; }
+    public int IngestRepeats { get; private set; } = 1;
     public double IdleSeconds { get; private set; } = 240;
     public bool Help { get; private set; }
 
@@ -59,6 +62,13 @@ public sealed class BenchOptions
           --idle-seconds S     after the timed phases, S seconds without calls, then the server's memory per stock line
                                (idle locations are deactivated after 2 minutes; 0 skips)   (default 240)
           --memory-only        print the in-process memory figures (history, state per stock line) and stop
+          --baseline-dll PATH  an older Supply.Server.dll (e.g. the pre-issue-15 build, benchmarks/README.md): the load
+                               phase runs against it and against this build's server in turn, one at a time, and both
+                               are printed side by side with the ratio this build / baseline
+          --ingest-repeats N   baseline/current pairs, alternately (N = 2: baseline, current, baseline, current);
+                               each pair and the medians are printed; without --baseline-dll, N loads of this
+                               build                                                    (default 1)
+          --ingest-only        stop after the load (or the comparison): no coverage, scenario, lag, idle or PostgreSQL
           --help               this text
         """;
 
@@ -78,6 +88,7 @@ public sealed class BenchOptions
                 case "help" or "h": o.Help = true; continue;
                 case "keep": o.Keep = true; continue;
                 case "memory-only": o.MemoryOnly = true; continue;
+                case "ingest-only": o.IngestOnly = true; continue;
             }
             var value = inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value"));
             switch (name)
@@ -98,6 +109,8 @@ public sealed class BenchOptions
                 case "idle-seconds": o.IdleSeconds = Seconds(name, value, 0, 3_600); break;
                 case "converge-seconds": o.ConvergeSeconds = Seconds(name, value, 1, 86_400); break;
                 case "server-dll": o.ServerDll = value; break;
+                case "baseline-dll": o.BaselineDll = value; break;
+                case "ingest-repeats": o.IngestRepeats = Int(name, value, 1, 20); break;
                 case "server-log": o.ServerLogLevel = value; break;
                 case "server-env":
                     var at = value.IndexOf('=', StringComparison.Ordinal);

@@ -51,8 +51,10 @@ internal sealed class RowSum
     private ExactSum _daily, _burn7, _burn28, _level, _slope;
     private int _observations7, _observations28, _observations;
     private int _locationsWithDiscrepancy;
-    private Dictionary<int, long>? _weeks;
-    private Dictionary<string, int>? _groups; // the groups the parts name, with how many parts name each
+    private WeekQuantities _weeks;            // walkable stock per expiry week, compact: region rows live as long as the region
+    private string _group = "";               // the group the parts name, and how many parts name it
+    private int _groupParts;
+    private Dictionary<string, int>? _otherGroups; // only while parts disagree (the catalogue moved the item meanwhile)
     private ulong[] _members = [];            // which location slots contribute (RegionRows' slots)
     private DateTimeOffset? _oldest, _newest;
     private bool _extremesStale;              // a part that held the oldest or newest as-of was taken away
@@ -77,12 +79,7 @@ internal sealed class RowSum
         _observations7 += sign * part.Observations7; _observations28 += sign * part.Observations28; _observations += sign * part.Observations;
         if (part.Discrepant) _locationsWithDiscrepancy += sign;
         if (part.Weeks is { Count: > 0 })
-            foreach (var (week, quantity) in part.Weeks)
-            {
-                var left = (_weeks ??= []).GetValueOrDefault(week) + sign * quantity;
-                if (left == 0) _weeks.Remove(week);
-                else _weeks[week] = left;
-            }
+            foreach (var (week, quantity) in part.Weeks) _weeks.Add(week, sign * quantity);
         CountGroup(part.Group, sign);
         Locations += sign;
         SetMember(slot, sign > 0);
@@ -106,17 +103,33 @@ internal sealed class RowSum
         var trend = new TrendState(_burn7.Value, _observations7, _burn28.Value, _observations28, _level.Value, _slope.Value, _observations);
         return _row = new AggregateRow(hcr, subject, key, Group, _onHand, _reserved, _quarantined, _available, _usable, _daily.Value,
             Locations, _locationsWithDiscrepancy, _oldest, _newest, trend,
-            _weeks is null ? Array.Empty<ExpiringQuantity>() : WalkableStock.ToExpiries(_weeks), _unlotted);
+            _weeks.ToExpiries(), _unlotted);
     }
 
     /// <summary>The group the parts name: if they disagree (the catalogue moved the item meanwhile), the first in ordinal order.</summary>
-    private string Group => _groups is null ? "" : _groups.Keys.Min(StringComparer.Ordinal) ?? "";
+    private string Group => _otherGroups is null ? _group : _otherGroups.Keys.Append(_group).Min(StringComparer.Ordinal)!;
 
     private void CountGroup(string group, int sign)
     {
-        var count = (_groups ??= new Dictionary<string, int>(1, StringComparer.Ordinal)).GetValueOrDefault(group) + sign;
-        if (count == 0) _groups.Remove(group);
-        else _groups[group] = count;
+        if (_groupParts == 0 || string.Equals(group, _group, StringComparison.Ordinal))
+        {
+            _group = group;
+            _groupParts += sign;
+        }
+        else
+        {
+            var count = (_otherGroups ??= new Dictionary<string, int>(StringComparer.Ordinal)).GetValueOrDefault(group) + sign;
+            if (count == 0) _otherGroups.Remove(group);
+            else _otherGroups[group] = count;
+        }
+        if (_groupParts == 0 && _otherGroups is { Count: > 0 })
+        {
+            // The main group's last part left: one of the others takes its place.
+            var (next, parts) = _otherGroups.MinBy(kv => kv.Key, StringComparer.Ordinal);
+            _otherGroups.Remove(next);
+            (_group, _groupParts) = (next, parts);
+        }
+        if (_otherGroups is { Count: 0 }) _otherGroups = null;
     }
 
     private void SetMember(int slot, bool member)
@@ -139,5 +152,54 @@ internal sealed class RowSum
                 if (_newest is null || asOf > _newest) _newest = asOf;
             }
         _extremesStale = false;
+    }
+}
+
+/// <summary>Quantities per expiry week (WalkableStock's day numbers), as a sorted array: a few weeks per row, no dictionary.</summary>
+internal struct WeekQuantities
+{
+    private (int Week, long Quantity)[]? _weeks;
+    private int _count;
+
+    /// <summary>Adds <paramref name="quantity"/> (negative: takes it away) to <paramref name="week"/>; a week that reaches zero goes.</summary>
+    public void Add(int week, long quantity)
+    {
+        var at = Find(week);
+        if (at >= 0)
+        {
+            var left = _weeks![at].Quantity + quantity;
+            if (left != 0) { _weeks[at].Quantity = left; return; }
+            Array.Copy(_weeks, at + 1, _weeks, at, _count - at - 1);
+            _count--;
+            return;
+        }
+        if (quantity == 0) return;
+        at = ~at;
+        if (_weeks is null || _count == _weeks.Length) Array.Resize(ref _weeks, Math.Max(2, _count * 2));
+        Array.Copy(_weeks, at, _weeks, at + 1, _count - at);
+        _weeks[at] = (week, quantity);
+        _count++;
+    }
+
+    public readonly ExpiringQuantity[] ToExpiries()
+    {
+        if (_count == 0) return [];
+        var list = new ExpiringQuantity[_count];
+        for (var i = 0; i < _count; i++) list[i] = new ExpiringQuantity(DateOnly.FromDayNumber(_weeks![i].Week), _weeks[i].Quantity);
+        return list;
+    }
+
+    private readonly int Find(int week)
+    {
+        int lo = 0, hi = _count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var w = _weeks![mid].Week;
+            if (w == week) return mid;
+            if (w < week) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return ~lo;
     }
 }

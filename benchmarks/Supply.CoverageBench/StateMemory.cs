@@ -35,9 +35,18 @@ internal static class StateMemory
         for (var i = 0; i < locations; i++) totals[i] = Aggregates.TotalsOf(ledgers[i], catalog, today);
         var afterTotals = GC.GetTotalMemory(forceFullCollection: true);
 
+        // The region's rows kept up to date (RegionRows): per (healthcare region, item or group), not per line; rows
+        // read once, as a push does (the rows it returns are the nation's copy, not counted here).
+        var rows = RegionRows.Of(totals.OfType<LocationTotals>());
+        var rowCount = rows.ToRows().Count;
+        var afterRows = GC.GetTotalMemory(forceFullCollection: true);
+
         Console.WriteLine($"state memory  : managed bytes retained per stock line ({locations} locations x {items:N0} items, measured here)");
         Console.WriteLine($"  location ledger (an active location grain, history included) : {(afterLedgers - before) / lines,6:N0} B per line");
         Console.WriteLine($"  a region's copy of the location's totals                   : {(afterTotals - afterLedgers) / lines,6:N0} B per line");
+        Console.WriteLine($"  a region's rows kept up to date ({rowCount:N0} rows)              : {(afterRows - afterTotals) / lines,6:N0} B per line " +
+                          $"({(afterRows - afterTotals) / (double)rowCount:N0} B per row; per line shrinks with locations per region, ~95 nationally)");
+        GC.KeepAlive(rows);
         GC.KeepAlive(ledgers);
         GC.KeepAlive(totals);
     }

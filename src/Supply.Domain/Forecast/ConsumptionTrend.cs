@@ -14,6 +14,11 @@ public sealed record ConsumptionFigure(double PerDay, string Formula, int Window
 /// <param name="Level">Holt level on AsOf: the smoothed consumption per day.</param>
 /// <param name="Slope">Holt trend: change of the level per day.</param>
 /// <param name="Observations">Days observed in the smoothing window (summed over locations).</param>
+/// <remarks>
+/// Auto layout: in declaration order the three counts would each be padded to 8 bytes (56 bytes, not 48), and one of these
+/// is held per stock line in the region aggregates (4 M nationally).
+/// </remarks>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly record struct TrendState(
     double Burn7, int Observations7, double Burn28, int Observations28, double Level, double Slope, int Observations)
 {

@@ -63,8 +63,8 @@ try
 
     Console.WriteLine();
     // The write waits for the coalescing writer's interval (20x the last write's time, at most 15 s) before it starts, so
-// most calls fall in that wait: the ones slower than 50 ms are those that waited behind the write's turn.
-Console.WriteLine("round  push -> stored ms   GetVersion during it: calls  p50 ms  over 50 ms  max ms");
+    // most calls fall in that wait: the ones slower than 50 ms are those that waited behind the write's turn.
+    Console.WriteLine("round  push -> stored ms   GetVersion during it: calls  p50 ms  over 50 ms  max ms");
     var all = new List<double>();
     for (var round = 1; round <= rounds; round++)
     {

@@ -13,29 +13,27 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
 {
     public const string StateName = "nationalAggregate";
 
-    private readonly IPersistentState<NationalAggregateState> _state;
+    private readonly OffTurnState<NationalAggregateState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger<NationalAggregateGrain> _logger;
     private readonly CoalescingWriter _writer;
     private Dictionary<string, RegionTotals> _regions = new(StringComparer.Ordinal);
     private long _version;
 
-    public NationalAggregateGrain(
-        [PersistentState(StateName, StorageNames.Default)] IPersistentState<NationalAggregateState> state,
-        TimeProvider time,
-        ILogger<NationalAggregateGrain> logger)
+    public NationalAggregateGrain(TimeProvider time, ILogger<NationalAggregateGrain> logger)
     {
-        _state = state;
+        // Written off the turn (OffTurnState): GetVersion and GetTotals never wait behind a whole-state write.
+        _state = new OffTurnState<NationalAggregateState>(StateName, StorageNames.Default, GrainContext, logger);
         _time = time;
         _logger = logger;
         _writer = new CoalescingWriter(WriteSnapshot, time, AggregationTiming.MinWriteInterval);
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await _state.ReadAsync(cancellationToken);
         _regions = new Dictionary<string, RegionTotals>(_state.State.Regions, StringComparer.Ordinal);
         _version = _state.State.Version;
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -106,14 +104,15 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
 
     private async Task WriteSnapshot()
     {
-        _state.State = new NationalAggregateState
+        // Snapshot synchronously (see CoalescingWriter): the dictionary holds immutable records, so a shallow copy is enough.
+        var snapshot = new NationalAggregateState
         {
             Regions = new Dictionary<string, RegionTotals>(_regions, StringComparer.Ordinal),
             Version = _version,
         };
         try
         {
-            await _state.WriteStateAsync();
+            await _state.WriteAsync(snapshot);
         }
         catch (InconsistentStateException)
         {

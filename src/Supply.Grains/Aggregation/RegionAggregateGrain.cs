@@ -17,7 +17,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
 {
     public const string StateName = "regionAggregate";
 
-    private readonly IPersistentState<RegionAggregateState> _state;
+    private readonly OffTurnState<RegionAggregateState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger<RegionAggregateGrain> _logger;
     private readonly CoalescingWriter _writer;
@@ -32,12 +32,10 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private TimeSpan _lastPushCost; // computing a large region's totals takes a while: debounce longer than that
     private long _lastPushEnded;    // timestamp (TimeProvider) when it was last computed; 0: never
 
-    public RegionAggregateGrain(
-        [PersistentState(StateName, StorageNames.Default)] IPersistentState<RegionAggregateState> state,
-        TimeProvider time,
-        ILogger<RegionAggregateGrain> logger)
+    public RegionAggregateGrain(TimeProvider time, ILogger<RegionAggregateGrain> logger)
     {
-        _state = state;
+        // Written off the turn (OffTurnState): reads and publications never wait behind a whole-state write.
+        _state = new OffTurnState<RegionAggregateState>(StateName, StorageNames.Default, GrainContext, logger);
         _time = time;
         _logger = logger;
         _writer = new CoalescingWriter(WriteSnapshot, time, AggregationTiming.MinWriteInterval);
@@ -47,8 +45,9 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
 
     private INationalAggregateGrain Nation => GrainFactory.GetGrain<INationalAggregateGrain>(NationalAggregateKey.Sweden);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await _state.ReadAsync(cancellationToken);
         _locations = new Dictionary<string, LocationTotals>(_state.State.Locations, StringComparer.Ordinal);
         _rows = RegionRows.Of(_locations.Values);
         _version = _state.State.Version;
@@ -59,7 +58,6 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
             _unpushed = true;
             SchedulePush(AggregationTiming.QuietDelay);
         }
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -205,14 +203,14 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private async Task WriteSnapshot()
     {
         // Snapshot synchronously (see CoalescingWriter): the dictionary holds immutable records, so a shallow copy is enough.
-        _state.State = new RegionAggregateState
+        var snapshot = new RegionAggregateState
         {
             Locations = new Dictionary<string, LocationTotals>(_locations, StringComparer.Ordinal),
             Version = _version,
         };
         try
         {
-            await _state.WriteStateAsync();
+            await _state.WriteAsync(snapshot);
         }
         catch (InconsistentStateException)
         {

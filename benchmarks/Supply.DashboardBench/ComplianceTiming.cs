@@ -68,7 +68,9 @@ internal static class ComplianceTiming
             now = (await readiness.SummariesAsync(CoverageLevel.Region, [], null, default)).Areas;
             afterReport.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        // Last, once settled: the computation replaced (the baseline), and a read now to compare it with.
+        // Last, once settled (every region and the nation pushed and stored): the computation replaced (the baseline), and a read
+        // now to compare it with.
+        await server.FlushAggregatesAsync();
         var before = Stopwatch.StartNew();
         var expected = await SummariesAsBeforeAsync(server);
         before.Stop();
@@ -77,6 +79,7 @@ internal static class ComplianceTiming
             $"now: the 21 region aggregates' sums, cold {cold.Elapsed.TotalMilliseconds:F1}; warm, {warm.Count} reads p50/max " +
             $"{Stats.Percentile(warm, 50):F1}/{warm.Max():F1}; after a report in one region, {afterReport.Count} rounds p50/max " +
             $"{Stats.Percentile(afterReport, 50):F1}/{afterReport.Max():F1}; same figures: {(expected.SequenceEqual(now) ? "yes" : "NO")}");
+        foreach (var (was, @is) in expected.Zip(now).Where(x => x.First != x.Second).Take(3)) Console.WriteLine($"  differs: {was} / {@is}");
     }
 
     /// <summary>The computation replaced: every target level's coverage rows, location rows included, held to targets and summed.</summary>

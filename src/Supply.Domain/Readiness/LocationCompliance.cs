@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Supply.Domain.Aggregation;
 using Supply.Domain.Coverage;
 
@@ -60,6 +61,7 @@ public static class LocationCompliance
         var homeIds = new List<string>();
         var away = new List<AwayLocationParts>();
         var indexes = new Dictionary<AreaPlace, TargetIndex>();
+        var groups = new Dictionary<string, (long Usable, double Daily)>(StringComparer.Ordinal); // reused per location
         foreach (var location in locations)
         {
             if (!request.Places.TryGetValue(location.LocationId, out var place)) continue;
@@ -67,12 +69,12 @@ public static class LocationCompliance
             if (place.RegionCode == regionCode)
             {
                 homeIds.Add(location.LocationId);
-                Add(home, location, place, index);
+                Add(home.At(place), location, index, groups);
             }
             else
             {
                 var own = new PartSums();
-                Add(own, location, place, index);
+                Add(own.At(place), location, index, groups);
                 away.Add(new AwayLocationParts(location.LocationId, own.ToList()));
             }
         }
@@ -100,32 +102,46 @@ public static class LocationCompliance
         return parts;
     }
 
-    /// <summary>One location's target lines, added to <paramref name="sums"/>.</summary>
-    private static void Add(PartSums sums, LocationTotals location, AreaPlace place, TargetIndex index)
+    /// <summary>One location's target lines, added to <paramref name="sums"/> (its region's and healthcare region's).</summary>
+    private static void Add(Dictionary<(CoverageSubject, string), LineSums> sums, LocationTotals location, TargetIndex index,
+        Dictionary<string, (long Usable, double Daily)> groups)
     {
         if (index.IsEmpty) return;
-        var items = location.Items;
+        // Published totals are an array in item order; anything else is copied and sorted (a group sums its items in item order).
+        var items = location.Items is LocationItemTotals[] array && InItemOrder(array) ? array
+            : location.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToArray();
         if (index.HasItemTargets)
-            foreach (var item in items)
+            for (var i = 0; i < items.Length; i++)
+            {
+                ref readonly var item = ref items[i];
                 if (index.For(CoverageSubject.Item, item.ItemId) is { } target)
-                    sums.Add(place, CoverageSubject.Item, item.ItemId, item.Usable, 0.0 + item.DailyConsumption, target.Days);
+                    Add(sums, CoverageSubject.Item, item.ItemId, item.Usable, 0.0 + item.DailyConsumption, target.Days);
+            }
         if (!index.HasGroupTargets) return;
         // A group's figures are its items' summed in item order (CoverageRollup.Rows' order), so the floating-point sum is the same.
-        var inOrder = InItemOrder(items) ? items : items.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
-        var groups = new Dictionary<string, (long Usable, double Daily)>(StringComparer.Ordinal);
-        foreach (var item in inOrder)
+        groups.Clear();
+        for (var i = 0; i < items.Length; i++)
         {
-            var sum = groups.GetValueOrDefault(item.GroupKey);
-            groups[item.GroupKey] = (sum.Usable + item.Usable, sum.Daily + item.DailyConsumption);
+            ref readonly var item = ref items[i];
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, item.GroupKey, out _);
+            sum = (sum.Usable + item.Usable, sum.Daily + item.DailyConsumption);
         }
         foreach (var (key, (usable, daily)) in groups)
             if (index.For(CoverageSubject.SubstitutionGroup, key) is { } target)
-                sums.Add(place, CoverageSubject.SubstitutionGroup, key, usable, daily, target.Days);
+                Add(sums, CoverageSubject.SubstitutionGroup, key, usable, daily, target.Days);
     }
 
-    private static bool InItemOrder(IReadOnlyList<LocationItemTotals> items)
+    private static void Add(Dictionary<(CoverageSubject, string), LineSums> sums, CoverageSubject subject, string key, long usable, double daily,
+        double targetDays)
     {
-        for (var i = 1; i < items.Count; i++)
+        var (target, gap) = Compliance.TargetAndGap(usable, daily, targetDays);
+        ref var s = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, (subject, key), out _);
+        s = new LineSums(s.Target + target, s.Gap + gap, s.Lines + 1, s.Compliant + (gap == 0 ? 1 : 0));
+    }
+
+    private static bool InItemOrder(LocationItemTotals[] items)
+    {
+        for (var i = 1; i < items.Length; i++)
             if (string.CompareOrdinal(items[i - 1].ItemId, items[i].ItemId) > 0) return false;
         return true;
     }
@@ -167,7 +183,7 @@ public static class LocationCompliance
 
         public ReadinessTarget? For(CoverageSubject subject, string key)
         {
-            (ReadinessTarget Target, int Order)? named = _named.TryGetValue((subject, key), out var n) ? n : null;
+            (ReadinessTarget Target, int Order)? named = _named.Count > 0 && _named.TryGetValue((subject, key), out var n) ? n : null;
             var every = subject == CoverageSubject.SubstitutionGroup ? _everyGroup : null;
             if (named is not { } a) return every?.Target;
             if (every is not { } b) return a.Target;
@@ -176,24 +192,25 @@ public static class LocationCompliance
         }
     }
 
-    /// <summary>Target lines summed per (region, healthcare region, subject, key).</summary>
+    private readonly record struct LineSums(long Target, long Gap, int Lines, int Compliant);
+
+    /// <summary>Target lines summed per (region, healthcare region), then per (subject, key): one look-up of the place per location.</summary>
     private sealed class PartSums
     {
-        private readonly Dictionary<(string Region, string Hcr, CoverageSubject Subject, string Key), (long Target, long Gap, int Lines, int Compliant)> _sums = [];
+        private readonly Dictionary<(string Region, string Hcr), Dictionary<(CoverageSubject, string), LineSums>> _sums = [];
 
-        public void Add(AreaPlace place, CoverageSubject subject, string key, long usable, double daily, double targetDays)
+        public Dictionary<(CoverageSubject, string), LineSums> At(AreaPlace place)
         {
-            var (target, gap) = Compliance.TargetAndGap(usable, daily, targetDays);
-            var k = (place.RegionCode, place.HealthcareRegion, subject, key);
-            var s = _sums.GetValueOrDefault(k);
-            _sums[k] = (s.Target + target, s.Gap + gap, s.Lines + 1, s.Compliant + (gap == 0 ? 1 : 0));
+            if (!_sums.TryGetValue((place.RegionCode, place.HealthcareRegion), out var sums))
+                _sums[(place.RegionCode, place.HealthcareRegion)] = sums = [];
+            return sums;
         }
 
         public IReadOnlyList<CompliancePart> ToList() =>
-            _sums.OrderBy(kv => kv.Key.Region, StringComparer.Ordinal).ThenBy(kv => kv.Key.Hcr, StringComparer.Ordinal)
-                .ThenBy(kv => kv.Key.Subject).ThenBy(kv => kv.Key.Key, StringComparer.Ordinal)
-                .Select(kv => new CompliancePart(kv.Key.Region, kv.Key.Hcr, kv.Key.Subject, kv.Key.Key, kv.Value.Target, kv.Value.Gap,
-                    kv.Value.Lines, kv.Value.Compliant))
+            _sums.SelectMany(area => area.Value.Select(line => new CompliancePart(area.Key.Region, area.Key.Hcr, line.Key.Item1, line.Key.Item2,
+                    line.Value.Target, line.Value.Gap, line.Value.Lines, line.Value.Compliant)))
+                .OrderBy(p => p.RegionCode, StringComparer.Ordinal).ThenBy(p => p.HealthcareRegion, StringComparer.Ordinal)
+                .ThenBy(p => p.Subject).ThenBy(p => p.Key, StringComparer.Ordinal)
                 .ToList();
     }
 }

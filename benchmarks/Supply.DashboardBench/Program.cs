@@ -13,6 +13,7 @@ var chromium = await ChromiumLocator.EnsureAsync();
 await using var server = await DashboardServer.StartAsync("--Supply:Dashboard:RefreshInterval=00:00:00.250");
 if (national) await NationalLoad.RunAsync(server);
 await Breakdown.ServerSideAsync(server, 10);
+await ComplianceTiming.RunAsync(server, 5);
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = DashboardFixture.ChromiumArgs });
 var context = await browser.NewContextAsync(new() { BaseURL = server.DashboardUrl, ViewportSize = new() { Width = 1280, Height = 800 } });

@@ -51,7 +51,7 @@ public sealed class ReadinessQueries(IGrainFactory grains, AggregateReader reade
         v.Check(query.Limit is >= 0 and <= 10_000, "limit", "must be between 0 and 10,000 (0 means 100)");
         if (v.Any) throw new DomainValidationException(v.Items);
 
-        var (at, set, lines) = await LinesAsync(cancellationToken);
+        var (at, set, lines) = await LinesAsync(withLocations: true, cancellationToken);
         var kept = regions.Count == 0 ? lines : lines.Where(l => Within(l.Line.Level, l.Place, l.Line.Area, regions)).ToList();
         var result = Compliance.AtLevel(kept, query.Level).Where(l => query.Key.Length == 0 || l.Key == query.Key)
             .Take(query.Limit == 0 ? 100 : query.Limit).ToList();
@@ -61,6 +61,7 @@ public sealed class ReadinessQueries(IGrainFactory grains, AggregateReader reade
     /// <summary>
     /// Compliance now per area of <paramref name="level"/>, every target line summed (the daily record's figures, live): the
     /// dashboard's compliance map. With regions, only target lines inside them; with keys, only those items or groups.
+    /// Location-level lines come summed from the region aggregates (<see cref="AggregateReader.LocationCompliancePartsAsync"/>).
     /// </summary>
     public async Task<(DateTimeOffset At, bool IllustrativeTargets, IReadOnlyList<ComplianceSummary> Areas)> SummariesAsync(
         CoverageLevel level, IReadOnlyCollection<string> regionCodes, IReadOnlySet<string>? keys, CancellationToken cancellationToken)
@@ -68,22 +69,30 @@ public sealed class ReadinessQueries(IGrainFactory grains, AggregateReader reade
         var v = new Violations();
         foreach (var code in regionCodes) v.Check(Regions.IsRegionCode(code), "region_codes", $"'{code}' is not a Swedish region code");
         if (v.Any) throw new DomainValidationException(v.Items);
-        var (at, set, lines) = await LinesAsync(cancellationToken);
-        var kept = lines.Where(l => (regionCodes.Count == 0 || Within(l.Line.Level, l.Place, l.Line.Area, regionCodes))
-            && (keys is null || keys.Contains(l.Line.Key)));
-        return (at, set.Illustrative, Compliance.Summaries(kept, level, DateOnly.FromDateTime(at.UtcDateTime)));
+        bool KeepKey(string key) => keys is null || keys.Contains(key);
+        if (level == CoverageLevel.Location)
+        {
+            // Per location the lines themselves are needed: no summing ahead helps.
+            var (when, targets, all) = await LinesAsync(withLocations: true, cancellationToken);
+            var keptAll = all.Where(l => (regionCodes.Count == 0 || Within(l.Line.Level, l.Place, l.Line.Area, regionCodes)) && KeepKey(l.Line.Key));
+            return (when, targets.Illustrative, Compliance.Summaries(keptAll, level, DateOnly.FromDateTime(when.UtcDateTime)));
+        }
+        var (at, set, lines, parts) = await SummaryInputsAsync(cancellationToken);
+        var kept = lines.Where(l => (regionCodes.Count == 0 || Within(l.Line.Level, l.Place, l.Line.Area, regionCodes)) && KeepKey(l.Line.Key));
+        var keptParts = parts.Where(p => (regionCodes.Count == 0 || regionCodes.Contains(p.RegionCode)) && KeepKey(p.Key));
+        return (at, set.Illustrative, Compliance.Summaries(kept, keptParts, level, DateOnly.FromDateTime(at.UtcDateTime)));
     }
 
     /// <summary>Today's compliance per nation, healthcare region and region, kept as the record of the day (the latest of the day wins).</summary>
     public async Task<IReadOnlyList<ComplianceSummary>> RecordTodayAsync(CancellationToken cancellationToken)
     {
-        var (at, _, lines) = await LinesAsync(cancellationToken);
+        var (at, _, lines, parts) = await SummaryInputsAsync(cancellationToken);
         var day = DateOnly.FromDateTime(at.UtcDateTime);
         IReadOnlyList<ComplianceSummary> summaries =
         [
-            .. Compliance.Summaries(lines, CoverageLevel.Nation, day),
-            .. Compliance.Summaries(lines, CoverageLevel.HealthcareRegion, day),
-            .. Compliance.Summaries(lines, CoverageLevel.Region, day),
+            .. Compliance.Summaries(lines, parts, CoverageLevel.Nation, day),
+            .. Compliance.Summaries(lines, parts, CoverageLevel.HealthcareRegion, day),
+            .. Compliance.Summaries(lines, parts, CoverageLevel.Region, day),
         ];
         await Grain.Record(day, summaries.AsImmutable());
         return summaries;
@@ -102,9 +111,12 @@ public sealed class ReadinessQueries(IGrainFactory grains, AggregateReader reade
             .OrderBy(x => x.Day).ThenBy(x => x.Area, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The target lines: each level that has targets, its coverage rows held to their most specific target.</summary>
+    /// <summary>
+    /// The target lines: each level that has targets, its coverage rows held to their most specific target. Without
+    /// <paramref name="withLocations"/>, location-level targets are left out (the summaries take those from the region aggregates).
+    /// </summary>
     private async Task<(DateTimeOffset At, ReadinessTargetSet Set, IReadOnlyList<(ComplianceLine Line, AreaPlace Place)> Lines)> LinesAsync(
-        CancellationToken cancellationToken)
+        bool withLocations, CancellationToken cancellationToken)
     {
         var set = await TargetsAsync();
         var book = await cache.GetAsync();
@@ -112,11 +124,21 @@ public sealed class ReadinessQueries(IGrainFactory grains, AggregateReader reade
         var at = time.GetUtcNow();
         foreach (var (level, subject) in set.Targets.Select(t => (t.Level, t.Subject)).Distinct().Order())
         {
+            if (level == CoverageLevel.Location && !withLocations) continue;
             var (when, rows) = await reader.RowsAsync(new CoverageQuery(level, subject == CoverageSubject.SubstitutionGroup), cancellationToken);
             at = when;
             lines.AddRange(Compliance.Lines(rows, row => PlaceOf(book, row), set.Targets));
         }
         return (at, set, lines);
+    }
+
+    /// <summary>What a summary adds up: the target lines above location level, and the location-level ones summed per region.</summary>
+    private async Task<(DateTimeOffset At, ReadinessTargetSet Set, IReadOnlyList<(ComplianceLine Line, AreaPlace Place)> Lines,
+        IReadOnlyList<CompliancePart> Parts)> SummaryInputsAsync(CancellationToken cancellationToken)
+    {
+        var (at, set, lines) = await LinesAsync(withLocations: false, cancellationToken);
+        var (partsAt, parts) = await reader.LocationCompliancePartsAsync(set.Targets, cancellationToken);
+        return (at > partsAt ? at : partsAt, set, lines, parts);
     }
 
     private static AreaPlace? PlaceOf(ICatalogView book, CoverageRow row) => row.Level switch

@@ -32,10 +32,16 @@ public static class Compliance
     public static ComplianceLine Line(CoverageRow row, double targetDays)
     {
         var daily = row.Figures.DailyConsumption;
-        var target = Units(targetDays * daily);
-        var gap = Math.Max(0, target - row.Figures.Usable);
+        var (target, gap) = TargetAndGap(row.Figures.Usable, daily, targetDays);
         return new ComplianceLine(row.Level, row.Area, row.Subject, row.Key, targetDays, target, row.Figures.Usable, gap,
             daily > 0 ? gap / daily : 0, Percent(target, gap), daily, 1, gap == 0 ? 1 : 0, row.Level);
+    }
+
+    /// <summary>Target units (⌈days × daily⌉) and the gap below them for usable stock <paramref name="usable"/>.</summary>
+    public static (long Target, long Gap) TargetAndGap(long usable, double daily, double targetDays)
+    {
+        var target = Units(targetDays * daily);
+        return (target, Math.Max(0, target - usable));
     }
 
     /// <summary>The most specific target of the row's level that matches it, or null (the row has no target).</summary>
@@ -82,6 +88,30 @@ public static class Compliance
                 return new ComplianceSummary(day, level, g.Key, target, target - gap, gap, Percent(target, gap), g.Sum(l => l.Lines), g.Sum(l => l.LinesCompliant));
             })
             .ToList();
+
+    /// <summary>
+    /// The same figures as <see cref="Summaries(IEnumerable{ValueTuple{ComplianceLine, AreaPlace}}, CoverageLevel, DateOnly)"/> over
+    /// <paramref name="lines"/> and the location-level lines <paramref name="locationParts"/> sum (a summary only adds whole units,
+    /// so lines summed beforehand give the same result): what the daily record and the compliance map read, at region level or above.
+    /// </summary>
+    public static IReadOnlyList<ComplianceSummary> Summaries(IEnumerable<(ComplianceLine Line, AreaPlace Place)> lines,
+        IEnumerable<CompliancePart> locationParts, CoverageLevel level, DateOnly day)
+    {
+        if (level == CoverageLevel.Location) throw new ArgumentException("parts are summed per region: summaries at region level or above", nameof(level));
+        var sums = new SortedDictionary<string, (long Target, long Gap, int Lines, int Compliant)>(StringComparer.Ordinal);
+        void Add(string area, long target, long gap, int count, int compliant)
+        {
+            var s = sums.GetValueOrDefault(area);
+            sums[area] = (s.Target + target, s.Gap + gap, s.Lines + count, s.Compliant + compliant);
+        }
+        foreach (var (line, place) in lines)
+            if (line.TargetLevel <= level) Add(AreaAt(level, line, place), line.TargetUnits, line.GapUnits, line.Lines, line.LinesCompliant);
+        foreach (var p in locationParts)
+            Add(level switch { CoverageLevel.Region => p.RegionCode, CoverageLevel.HealthcareRegion => p.HealthcareRegion, _ => CoverageRollup.Nation },
+                p.TargetUnits, p.GapUnits, p.Lines, p.LinesCompliant);
+        return sums.Select(kv => new ComplianceSummary(day, level, kv.Key, kv.Value.Target, kv.Value.Target - kv.Value.Gap, kv.Value.Gap,
+            Percent(kv.Value.Target, kv.Value.Gap), kv.Value.Lines, kv.Value.Compliant)).ToList();
+    }
 
     /// <summary>Least compliant first, then the largest gap in days and units; ties by level, area, subject, key, target level.</summary>
     public static IReadOnlyList<ComplianceLine> WorstFirst(IEnumerable<ComplianceLine> lines) =>

@@ -1,4 +1,5 @@
 using Supply.Domain.Aggregation;
+using Supply.Domain.Readiness;
 using Supply.Domain.Scenarios;
 
 namespace Supply.Grains.Aggregation;
@@ -44,6 +45,13 @@ public interface IRegionAggregateGrain : IGrainWithStringKey
     /// per region.
     /// </summary>
     [ReadOnly] Task<Immutable<ScenarioStockTable>> GetScenarioStock(Immutable<ScenarioStockQuery> query);
+
+    /// <summary>
+    /// Location-level readiness target lines of the locations the region holds, summed per region, healthcare region and key
+    /// (<see cref="LocationCompliance.Of"/>): what the compliance summaries need of locations, one call per region. The answer
+    /// is reused until the region changes or another request comes.
+    /// </summary>
+    [ReadOnly] Task<Immutable<RegionComplianceParts>> GetComplianceParts(Immutable<LocationComplianceRequest> request);
 
     /// <summary>
     /// Rebuilds the region from its locations, the source of truth: asks each of <paramref name="locationIds"/>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Supply.Domain.Aggregation;
+using Supply.Domain.Readiness;
 using Supply.Domain.Scenarios;
 using Supply.Grains.Stock;
 
@@ -31,6 +32,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private int _pushFailures;
     private TimeSpan _lastPushCost; // computing a large region's totals takes a while: debounce longer than that
     private long _lastPushEnded;    // timestamp (TimeProvider) when it was last computed; 0: never
+    private (long Version, LocationComplianceRequest Request, RegionComplianceParts Parts)? _compliance; // the last answer, at _version
 
     public RegionAggregateGrain(TimeProvider time, ILogger<RegionAggregateGrain> logger)
     {
@@ -112,6 +114,13 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
 
     public Task<Immutable<ScenarioStockTable>> GetScenarioStock(Immutable<ScenarioStockQuery> query) =>
         Task.FromResult(Aggregates.ScenarioStockTableOf(RegionCode, _locations.Values, query.Value).AsImmutable());
+
+    public Task<Immutable<RegionComplianceParts>> GetComplianceParts(Immutable<LocationComplianceRequest> request)
+    {
+        if (_compliance is not { } last || last.Version != _version || !last.Request.SameAs(request.Value))
+            _compliance = (_version, request.Value, LocationCompliance.Of(RegionCode, _locations.Values, request.Value));
+        return Task.FromResult(_compliance.Value.Parts.AsImmutable());
+    }
 
     public async Task<Immutable<RegionTotals>> Rebuild(Immutable<IReadOnlyList<string>> locationIds)
     {

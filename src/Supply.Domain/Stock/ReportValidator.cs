@@ -181,6 +181,33 @@ public static class ReportValidator
         v.Check(TryParseDate(date, out _), field, $"'{Text.Clip(date)}' is not a date (YYYY-MM-DD)");
     }
 
-    public static bool TryParseDate(string s, out DateOnly date) =>
-        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    /// <summary>A strict YYYY-MM-DD date, as <c>DateOnly.TryParseExact(s, "yyyy-MM-dd", invariant)</c> reads it.</summary>
+    /// <remarks>
+    /// Lot expiry dates are read for every lot of every report, twice (validation, then the ledger), and the framework's
+    /// format parser compared culture strings for each (6% of the server's CPU under a national load). The usual shape,
+    /// ten ASCII characters, is read here by hand; anything else goes to the framework parser, so both accept the same.
+    /// </remarks>
+    public static bool TryParseDate(string s, out DateOnly date)
+    {
+        if (s.Length == 10 && s[4] == '-' && s[7] == '-'
+            && Digits(s, 0, 4) is var year and > 0 && Digits(s, 5, 2) is var month and >= 1 and <= 12
+            && Digits(s, 8, 2) is var day and >= 1 && day <= DateTime.DaysInMonth(year, month))
+        {
+            date = new DateOnly(year, month, day);
+            return true;
+        }
+        return DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    }
+
+    /// <summary>The number written by <paramref name="count"/> ASCII digits from <paramref name="start"/>; -1 if any is not a digit.</summary>
+    private static int Digits(string s, int start, int count)
+    {
+        var n = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i])) return -1;
+            n = n * 10 + (s[i] - '0');
+        }
+        return n;
+    }
 }

@@ -20,10 +20,17 @@ public static class Aggregates
     public static LocationTotals? TotalsOf(LocationLedger ledger, ICatalogView catalog, DateOnly date)
     {
         if (!catalog.TryGetLocation(ledger.LocationId, out var location)) return null;
-        // An exact-size array: a region keeps it as long as the location's version stands.
-        var items = ledger.CurrentStock().Select(stock => ItemTotalsOf(stock,
-            catalog.TryGetItem(stock.ItemId, out var item) ? item.SubstitutionGroup : "", date,
-            TrendState.Of(ledger.Items[stock.ItemId].History, date))).ToArray();
+        // An exact-size array in item id order (a region keeps it as long as the location's version stands). Every
+        // publication builds one line per item, so no LINQ and one dictionary walk.
+        var entries = ledger.Items.ToArray();
+        Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var items = new LocationItemTotals[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var (itemId, itemLedger) = entries[i];
+            items[i] = ItemTotalsOf(itemLedger.Current(itemId), catalog.TryGetItem(itemId, out var item) ? item.SubstitutionGroup : "", date,
+                TrendState.Of(itemLedger.History, date));
+        }
         return new LocationTotals(location.Id, location.RegionCode, HealthcareRegions.Of(location), ledger.Version,
             ledger.LastAsOf, ledger.LastReceivedAt, date, items);
     }

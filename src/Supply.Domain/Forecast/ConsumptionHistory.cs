@@ -81,8 +81,14 @@ public sealed class ConsumptionHistory
     public double[] Series(DateOnly end, int days)
     {
         var series = new double[days];
-        for (var k = 0; k < days; k++) series[k] = On(end.AddDays(k - days + 1)) ?? double.NaN;
+        Series(end, series);
         return series;
+    }
+
+    /// <summary>Fills <paramref name="into"/> with the days ending on <paramref name="end"/>, oldest first; NaN where unknown.</summary>
+    public void Series(DateOnly end, Span<double> into)
+    {
+        for (var k = 0; k < into.Length; k++) into[k] = On(end.AddDays(k - into.Length + 1)) ?? double.NaN;
     }
 
     // The stored shape: per source, the run of days from its oldest filled day to the window's end, oldest first.

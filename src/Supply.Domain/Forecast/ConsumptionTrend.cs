@@ -44,9 +44,11 @@ public readonly record struct TrendState(
     public static TrendState Of(ConsumptionHistory? history, DateOnly asOf)
     {
         if (history is null || history.IsEmpty) return None;
-        var series = history.Series(asOf, FitDays);
-        var (burn7, n7) = Mean(series.AsSpan(FitDays - 7));
-        var (burn28, n28) = Mean(series.AsSpan(FitDays - 28));
+        // On the stack: every publication computes this for each of a location's items.
+        Span<double> series = stackalloc double[FitDays];
+        history.Series(asOf, series);
+        var (burn7, n7) = Mean(series[(FitDays - 7)..]);
+        var (burn28, n28) = Mean(series[(FitDays - 28)..]);
         var (level, slope, n) = Holt(series);
         return new TrendState(burn7, n7, burn28, n28, level, slope, n);
     }

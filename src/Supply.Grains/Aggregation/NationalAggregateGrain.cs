@@ -31,9 +31,9 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await _state.ReadAsync(cancellationToken);
-        _regions = new Dictionary<string, RegionTotals>(_state.State.Regions, StringComparer.Ordinal);
-        _version = _state.State.Version;
+        var stored = await _state.ReadAsync(cancellationToken);
+        _regions = new Dictionary<string, RegionTotals>(stored.Regions, StringComparer.Ordinal);
+        _version = stored.Version;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -38,20 +38,20 @@ internal sealed partial class OffTurnState<TState> where TState : class, new()
         _logger = logger;
     }
 
-    /// <summary>What was read on activation (a fresh state when nothing is stored); later writes do not change it.</summary>
-    public TState State { get; private set; } = new();
-
     /// <summary>Whether a stored state was found on activation.</summary>
     public bool RecordExists { get; private set; }
 
-    /// <summary>Reads the stored state (on activation, before the grain answers anything).</summary>
-    public async Task ReadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the stored state (on activation, before the grain answers anything): a fresh state when nothing is stored.
+    /// Not kept here: the grain copies what it needs, and what it lets go of must not stay reachable from this object.
+    /// </summary>
+    public async Task<TState> ReadAsync(CancellationToken cancellationToken)
     {
         var stored = new GrainState<TState>(new TState());
         await _storage.ReadStateAsync(_name, _grainId, stored, cancellationToken);
-        State = stored.State ?? new TState();
         RecordExists = stored.RecordExists;
         _etag = stored.ETag;
+        return stored.State ?? new TState();
     }
 
     /// <summary>

@@ -49,10 +49,10 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await _state.ReadAsync(cancellationToken);
-        _locations = new Dictionary<string, LocationTotals>(_state.State.Locations, StringComparer.Ordinal);
+        var stored = await _state.ReadAsync(cancellationToken);
+        _locations = new Dictionary<string, LocationTotals>(stored.Locations, StringComparer.Ordinal);
         _rows = RegionRows.Of(_locations.Values);
-        _version = _state.State.Version;
+        _version = stored.Version;
         // We cannot know whether the nation got our last push before we were deactivated (or crashed): push once.
         // The nation ignores a version it already holds.
         if (_state.RecordExists)

@@ -115,6 +115,34 @@ public sealed class ProjectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repeated_projection_is_the_same_answer_until_a_report_changes_it()
+    {
+        // The server builds a cached answer's message once and hands it out again: it must never outlive the answer.
+        var all = new ListProjectionsRequest { Level = CoverageLevel.Nation };
+        async Task<Projection> NationalFfp2When(Func<Projection, bool> done)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                var ffp2 = (await Client.ListProjectionsAsync(all)).Projections.Single(p => p.Key == Ffp2);
+                if (done(ffp2) || DateTime.UtcNow > deadline) return ffp2;
+                await Task.Delay(100);
+            }
+        }
+        var settled = await NationalFfp2When(p => p.Locations == 2 && p.BurnRate7D.Observations == 3);
+        var first = await Client.ListProjectionsAsync(all);
+        var again = await Client.ListProjectionsAsync(all);
+        Assert.Equal(first, again);
+        Assert.Equal(settled, first.Projections.Single(p => p.Key == Ffp2));
+
+        // Gotland now holds 900 instead of 300 (no lots, so all of it usable).
+        await _server.Reporting.SubmitReportAsync(Snapshot(Gotland, "more", Now.AddMinutes(-5), Line(Ffp2, 900, adc: 10)));
+
+        var after = await NationalFfp2When(p => p.Usable != settled.Usable);
+        Assert.Equal(settled.Usable + 600, after.Usable);
+    }
+
+    [Fact]
     public async Task Shortfalls_and_alerts_can_be_judged_by_the_projection()
     {
         await ProjectionWhen(new GetProjectionRequest { Level = CoverageLevel.Region, Key = Ffp2 }, r => r.Projections.Count == 2);

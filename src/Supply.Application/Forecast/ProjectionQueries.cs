@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Supply.Domain;
 using Supply.Domain.Aggregation;
 using Supply.Domain.Catalog;
@@ -26,13 +28,27 @@ public sealed class ProjectionQueries(AggregateReader reader, CatalogCache cache
         var filter = new ProjectionFilter(query.RegionCodes, query.Keys, query.HorizonDays == 0 ? StockoutProjection.DefaultHorizonDays : query.HorizonDays);
         var (now, rows) = await reader.ProjectionsAsync(query.Level, subject, filter, cancellationToken);
 
+        if (query.RunsOutWithinDays <= 0 && query.Limit <= 0) return (now, rows); // the reader's own list: the same one while cached
+
+        // The selection is kept with the reader's list it was made from, so a repeated call gets the same list back (and the
+        // server builds its message once) while the reader's answer stands; it goes when that list goes.
+        var selections = _selections.GetValue(rows, static _ => new ConcurrentDictionary<(double, int), IReadOnlyList<ProjectionRow>>());
+        if (selections.Count >= MaxSelectionsPerAnswer) selections.Clear();
+        return (now, selections.GetOrAdd((query.RunsOutWithinDays, query.Limit), static (q, rows) => Select(rows, q.Item1, q.Item2), rows));
+    }
+
+    private const int MaxSelectionsPerAnswer = 16;
+
+    private readonly ConditionalWeakTable<IReadOnlyList<ProjectionRow>, ConcurrentDictionary<(double, int), IReadOnlyList<ProjectionRow>>> _selections = new();
+
+    /// <summary>Rows that run out within <paramref name="runsOutWithinDays"/> (0: all), worst first, at most <paramref name="limit"/> (0: 100).</summary>
+    private static IReadOnlyList<ProjectionRow> Select(IReadOnlyList<ProjectionRow> rows, double runsOutWithinDays, int limit)
+    {
         IEnumerable<ProjectionRow> selected = rows;
-        if (query.RunsOutWithinDays > 0) selected = selected.Where(r => r.RunsOutWithin(query.RunsOutWithinDays));
-        if (query.Limit > 0 || query.RunsOutWithinDays > 0)
-            selected = selected.OrderBy(r => Math.Min(r.AtCurrent.DaysOfSupply, r.AtTrend.DaysOfSupply))
-                .ThenBy(r => r.Area, StringComparer.Ordinal).ThenBy(r => r.Key, StringComparer.Ordinal)
-                .Take(query.Limit == 0 ? 100 : query.Limit);
-        return (now, selected.ToList());
+        if (runsOutWithinDays > 0) selected = selected.Where(r => r.RunsOutWithin(runsOutWithinDays));
+        return selected.OrderBy(r => Math.Min(r.AtCurrent.DaysOfSupply, r.AtTrend.DaysOfSupply))
+            .ThenBy(r => r.Area, StringComparer.Ordinal).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Take(limit == 0 ? 100 : limit).ToList();
     }
 
     /// <summary>One item or group per area (GetProjection): the key is required.</summary>

@@ -11,7 +11,10 @@ using Level = Supply.Contracts.V1.CoverageLevel;
 
 namespace Supply.Server.Services;
 
-/// <summary>The Coverage RPCs: translation only (request → query record → <see cref="CoverageQueries"/>, <see cref="ProjectionQueries"/> or the expiry queries → message); no caching here.</summary>
+/// <summary>
+/// The Coverage RPCs: translation only (request → query record → <see cref="CoverageQueries"/>, <see cref="ProjectionQueries"/> or
+/// the expiry queries → message). The readers cache; a cached answer's message is built once (<see cref="TranslatedResponses{TRow, TResponse}"/>).
+/// </summary>
 public sealed class CoverageService(CoverageQueries queries, Application.Expiry.ExpiryQueries expiry, AggregateRebuilder rebuilder,
     ProjectionQueries projections, IOptions<CoverageOptions> options) : Contracts.V1.Coverage.CoverageBase
 {
@@ -26,7 +29,7 @@ public sealed class CoverageService(CoverageQueries queries, Application.Expiry.
     {
         var (at, rows) = await projections.ProjectAsync(new ProjectionQuery(ToDomain(request.Level), request.ByGroup, request.Keys,
             request.RegionCodes, request.HorizonDays, request.RunsOutWithinDays, request.Limit), context.CancellationToken);
-        return Projections(at, rows);
+        return TranslatedResponses<Domain.Forecast.ProjectionRow, ProjectionsResponse>.Of(at, rows, Projections);
     }
 
     private static ProjectionsResponse Projections(DateTimeOffset at, IReadOnlyList<Domain.Forecast.ProjectionRow> rows)
@@ -40,9 +43,12 @@ public sealed class CoverageService(CoverageQueries queries, Application.Expiry.
     {
         var (at, rows) = await queries.RowsAsync(new CoverageQuery(ToDomain(request.Level), request.ByGroup, request.ItemId, request.SubstitutionGroup,
             (Domain.Catalog.ItemCategory)request.Category, request.RegionCodes), context.CancellationToken);
-        var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
-        response.Rows.AddRange(rows.Select(ToContract));
-        return response;
+        return TranslatedResponses<D.CoverageRow, GetCoverageResponse>.Of(at, rows, static (at, rows) =>
+        {
+            var response = new GetCoverageResponse { ComputedAt = Timestamp.FromDateTimeOffset(at) };
+            response.Rows.AddRange(rows.Select(ToContract));
+            return response;
+        });
     }
 
     public override async Task<ListShortfallsResponse> ListShortfalls(ListShortfallsRequest request, ServerCallContext context)

@@ -13,9 +13,6 @@ public sealed class LedgerSerializationTests
     private const string Loc = "se-12-serial";
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly Serializer Serializer =
-        new ServiceCollection().AddSerializer(s => s.AddSupplyDomainTypes()).BuildServiceProvider().GetRequiredService<Serializer>();
-
     private static LocationLedger LedgerWithEverything()
     {
         var book = new CatalogBook();
@@ -44,7 +41,7 @@ public sealed class LedgerSerializationTests
     {
         var ledger = LedgerWithEverything();
 
-        var copy = Serializer.Deserialize<StockLocationState>(Serializer.SerializeToArray(new StockLocationState { Ledger = ledger }))!.Ledger;
+        var copy = DomainSerializer.RoundTrip<StockLocationState>(new StockLocationState { Ledger = ledger }).Ledger;
 
         Assert.Equal(ledger.LocationId, copy.LocationId);
         Assert.Equal(ledger.Version, copy.Version);
@@ -71,7 +68,7 @@ public sealed class LedgerSerializationTests
     [Fact]
     public void A_copy_keeps_taking_reports_by_the_same_rules()
     {
-        var copy = Serializer.Deserialize<StockLocationState>(Serializer.SerializeToArray(new StockLocationState { Ledger = LedgerWithEverything() }))!.Ledger;
+        var copy = DomainSerializer.RoundTrip<StockLocationState>(new StockLocationState { Ledger = LedgerWithEverything() }).Ledger;
         var book = new CatalogBook();
         book.Items["npl:20050101000017"] = new Item("npl:20050101000017", "Insulin", ItemCategory.Medicine, "ml", 10, "A10", Criticality.LifeSaving);
         book.Locations[Loc] = new Location(Loc, "Sjukhus", LocationKind.Hospital, "12", "");
@@ -96,7 +93,7 @@ public sealed class LedgerSerializationTests
         ledger.Apply(new StockReport("period-1", Loc, Now.AddHours(-2), ReportKind.Snapshot,
             [new SnapshotLine("ppe:gloves", 900, 0, 0, [], 40, ConsumptionPeriodDays: 28, StockoutDays: 4)], []), book, Now);
 
-        var copy = Serializer.Deserialize<StockLocationState>(Serializer.SerializeToArray(new StockLocationState { Ledger = ledger }))!.Ledger;
+        var copy = DomainSerializer.RoundTrip<StockLocationState>(new StockLocationState { Ledger = ledger }).Ledger;
 
         Assert.Equal(ledger.CurrentStock("ppe:gloves")!.Measure, copy.CurrentStock("ppe:gloves")!.Measure);
         Assert.Equal(40.0 * 28 / 24, copy.CurrentStock("ppe:gloves")!.AverageDailyConsumption, 9);
@@ -131,7 +128,7 @@ public sealed class LedgerSerializationTests
     [Fact]
     public void The_stored_ledger_is_binary_not_json()
     {
-        var grainStorageSerializer = new OrleansGrainStorageSerializer(Serializer);
+        var grainStorageSerializer = new OrleansGrainStorageSerializer(DomainSerializer.Instance);
         var bytes = grainStorageSerializer.Serialize(new StockLocationState { Ledger = LedgerWithEverything() }).ToArray();
 
         // Orleans' JSON codec would embed the property names; the surrogates write field ids.

@@ -26,8 +26,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
 
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly BinaryGrainStorageSerializer Serializer = new(
-        new ServiceCollection().AddSerializer(s => s.AddSupplyDomainTypes()).BuildServiceProvider().GetRequiredService<Serializer>());
+    private static readonly BinaryGrainStorageSerializer Serializer = new(DomainSerializer.Instance);
 
     private static int SizeOf<T>(T state) => Serializer.Serialize(state).ToMemory().Length;
 

@@ -124,12 +124,18 @@ public sealed class ProjectionTests : IAsyncLifetime
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (true)
             {
-                var ffp2 = (await Client.ListProjectionsAsync(all)).Projections.Single(p => p.Key == Ffp2);
-                if (done(ffp2) || DateTime.UtcNow > deadline) return ffp2;
+                // Nothing until the reports have reached the nation.
+                var ffp2 = (await Client.ListProjectionsAsync(all)).Projections.SingleOrDefault(p => p.Key == Ffp2);
+                if (ffp2 is not null && done(ffp2)) return ffp2;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"no national FFP2 projection as expected within 30 s; last: {ffp2}");
                 await Task.Delay(100);
             }
         }
-        var settled = await NationalFfp2When(p => p.Locations == 2 && p.BurnRate7D.Observations == 3);
+        // Every report in: Gotland's region shows its three observed days, and the nation the regions' observations together.
+        var regions = await ProjectionWhen(new GetProjectionRequest { Level = CoverageLevel.Region, Key = Ffp2 },
+            r => r.Projections.Count == 2 && r.Projections.Any(p => p.Area == "09" && p.BurnRate7D.Observations == 3));
+        var observed = regions.Projections.Sum(p => p.BurnRate7D.Observations);
+        var settled = await NationalFfp2When(p => p.Locations == 2 && p.BurnRate7D.Observations == observed);
         var first = await Client.ListProjectionsAsync(all);
         var again = await Client.ListProjectionsAsync(all);
         Assert.Equal(first, again);

@@ -88,23 +88,27 @@ public readonly record struct ExpiringQuantity(DateOnly ExpiresOn, long Quantity
     {
         // Plain arrays (not the compiler's collection-expression types): every storage serializer can read them back.
         if (lots.Count == 0) return Array.Empty<ExpiringQuantity>();
-        var kept = 0;
-        var ordered = true;
-        Lot? previous = null;
-        foreach (var lot in lots)
+        // The ledger lists current lots in expiry order already (ItemLedger.Current): sort (by the lots' own rule) only what is not.
+        if (!InExpiryOrder(lots))
         {
-            if (lot.Quantity <= 0) continue;
-            if (previous is not null && Lot.ExpiryOrder(previous, lot) > 0) ordered = false;
-            previous = lot;
-            kept++;
+            var sorted = lots.ToArray();
+            Array.Sort(sorted, Lot.ExpiryOrder);
+            lots = sorted;
         }
+        var kept = 0;
+        foreach (var lot in lots) if (lot.Quantity > 0) kept++;
         if (kept == 0) return Array.Empty<ExpiringQuantity>();
         var list = new ExpiringQuantity[kept];
         var k = 0;
         foreach (var lot in lots)
             if (lot.Quantity > 0) list[k++] = new ExpiringQuantity(lot.ExpiresOn, lot.Quantity, lot.LotNumber);
-        // The ledger lists current lots in this order already (ItemLedger.Current): sort only what is not.
-        if (!ordered) Array.Sort(list, static (a, b) => a.ExpiresOn != b.ExpiresOn ? a.ExpiresOn.CompareTo(b.ExpiresOn) : string.CompareOrdinal(a.LotNumber, b.LotNumber));
         return list;
+    }
+
+    private static bool InExpiryOrder(IReadOnlyList<Lot> lots)
+    {
+        for (var i = 1; i < lots.Count; i++)
+            if (Lot.ExpiryOrder(lots[i - 1], lots[i]) > 0) return false;
+        return true;
     }
 }

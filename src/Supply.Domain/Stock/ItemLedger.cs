@@ -149,7 +149,7 @@ public sealed class ItemLedger
         var excess = lots.Values.Where(l => l.Quantity > 0).Aggregate(0L, (sum, l) => Add(sum, l.Quantity)) - onHand;
         if (excess <= 0) return;
         var ordered = lots.Values.Where(l => l.Quantity > 0)
-            .OrderBy(l => l.ExpiresOn).ThenBy(l => l.LotNumber, StringComparer.Ordinal).ToList();
+            .Order(Comparer<Lot>.Create(Lot.ExpiryOrder)).ToList();
         for (var i = 0; i < ordered.Count && excess > 0; i++)
         {
             var take = Math.Min(excess, ordered[i].Quantity);

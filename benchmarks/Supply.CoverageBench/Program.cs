@@ -247,6 +247,10 @@ async Task<int> RunAsync()
             await fresh.ListProjectionsAsync(projectionRequest, auth.Reader, DateTime.UtcNow.AddMinutes(2), ct));
         Console.WriteLine($"                 the same calls on a new connection: {Stats.Of(freshMs)}");
     }
+    // Where a call's time goes: the server and the wire (the reply left unparsed), and the client parsing the reply.
+    var parts = await ReplyParts.MeasureAsync(channels[0].CreateCallInvoker(), projectionRequest, auth.Reader, o.CoverageCalls, ct);
+    Console.WriteLine($"                 its parts ({parts.ReplyBytes / 1024.0:N0} KB reply): server and wire (reply not parsed) {Stats.Of(parts.UnparsedMs)}");
+    Console.WriteLine($"                 the client parsing the reply: {Stats.Of(parts.ParseMs)}");
     // Not reused: a query not asked before (here a new horizon each time) walks every row, as after any change to the nation.
     var walkMs = new List<double>();
     for (var k = 0; k < Math.Min(20, o.ShortfallCalls * 2); k++)

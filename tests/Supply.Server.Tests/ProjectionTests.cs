@@ -96,7 +96,9 @@ public sealed class ProjectionTests : IAsyncLifetime
         // Observed: 6 and 8 (movements) and 10 (the snapshot's day): three days, in both windows.
         Assert.Equal((8.0, 7, 3), (gotland.BurnRate7D.PerDay, gotland.BurnRate7D.WindowDays, gotland.BurnRate7D.Observations));
         Assert.Equal((28, 3), (gotland.BurnRate28D.WindowDays, gotland.BurnRate28D.Observations));
-        Assert.Contains("Holt", gotland.Trending.Formula);
+        // Each figure names its method (an enum: the formula's text on every row was half of a national reply).
+        Assert.Equal((ConsumptionMethod.ReportedAverages, ConsumptionMethod.MeanOfObservedDays, ConsumptionMethod.MeanOfObservedDays, ConsumptionMethod.HoltLinear),
+            (gotland.Current.Method, gotland.BurnRate7D.Method, gotland.BurnRate28D.Method, gotland.Trending.Method));
         Assert.True(gotland.TrendPerDay > 0, "6, 8, 10: rising");
         Assert.Equal(3, gotland.Trending.Observations);
 

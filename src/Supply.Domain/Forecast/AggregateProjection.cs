@@ -22,7 +22,7 @@ public sealed record ProjectionRow(
     ProjectionResult AtTrend,
     int Locations)
 {
-    public ConsumptionFigure Current => new(DailyConsumption, "sum of reported averages, adjusted for stock-out days", 0, Locations);
+    public ConsumptionFigure Current => new(DailyConsumption, ConsumptionMethod.ReportedAverages, 0, Locations);
     public ConsumptionFigure Trending => Trend.Trending;
 
     /// <summary>The earlier of the two stock-out dates (null when neither runs out within the horizon).</summary>

@@ -1,7 +1,29 @@
 namespace Supply.Domain.Forecast;
 
-/// <summary>A consumption figure with its basis, so a coordinator can judge it: the formula, the window and how many days were observed.</summary>
-public sealed record ConsumptionFigure(double PerDay, string Formula, int WindowDays, int Observations);
+/// <summary>How a consumption figure is computed (docs/projection.md#trend).</summary>
+public enum ConsumptionMethod
+{
+    /// <summary>The reporting systems' own averages, each adjusted for its stock-out days, summed: what coverage uses.</summary>
+    ReportedAverages = 1,
+    /// <summary>The mean of the days observed in the window.</summary>
+    MeanOfObservedDays = 2,
+    /// <summary>Holt's linear exponential smoothing over the window: the next day's value.</summary>
+    HoltLinear = 3,
+}
+
+/// <summary>A consumption figure with its basis, so a coordinator can judge it: the method, the window and how many days were observed.</summary>
+public sealed record ConsumptionFigure(double PerDay, ConsumptionMethod Method, int WindowDays, int Observations)
+{
+    /// <summary>The method as a formula in words.</summary>
+    public string Formula => Method switch
+    {
+        ConsumptionMethod.ReportedAverages => "sum of reported averages, adjusted for stock-out days",
+        ConsumptionMethod.MeanOfObservedDays => "mean of observed days",
+        _ => HoltFormula,
+    };
+
+    private static readonly string HoltFormula = $"Holt linear, alpha {TrendState.Alpha}, beta {TrendState.Beta}, next day";
+}
 
 /// <summary>
 /// What the history of one item says about its consumption on <c>AsOf</c>, in a form that adds up: burn rates over 7 and
@@ -36,9 +58,9 @@ public readonly record struct TrendState(
     /// <summary>Projected consumption <paramref name="daysAhead"/> days after AsOf (day 1 is the day after): level + h × slope, never negative.</summary>
     public double Forecast(int daysAhead) => Math.Max(0, Level + daysAhead * Slope);
 
-    public ConsumptionFigure BurnRate7 => new(Burn7, "mean of observed days", 7, Observations7);
-    public ConsumptionFigure BurnRate28 => new(Burn28, "mean of observed days", 28, Observations28);
-    public ConsumptionFigure Trending => new(Forecast(1), $"Holt linear, alpha {Alpha}, beta {Beta}, next day", FitDays, Observations);
+    public ConsumptionFigure BurnRate7 => new(Burn7, ConsumptionMethod.MeanOfObservedDays, 7, Observations7);
+    public ConsumptionFigure BurnRate28 => new(Burn28, ConsumptionMethod.MeanOfObservedDays, 28, Observations28);
+    public ConsumptionFigure Trending => new(Forecast(1), ConsumptionMethod.HoltLinear, FitDays, Observations);
 
     /// <summary>The state of one location × item on <paramref name="asOf"/> from its history (None when it has none).</summary>
     public static TrendState Of(ConsumptionHistory? history, DateOnly asOf)

@@ -32,7 +32,15 @@ internal static class ProjectionMapping
         new(r.Level, r.Area, r.Subject, r.Key, new D.Coverage.CoverageFigures(r.Usable, r.DailyConsumption, 0), r.Locations);
 
     private static Contracts.V1.ConsumptionFigure ToContract(F.ConsumptionFigure f) =>
-        new() { PerDay = f.PerDay, Formula = f.Formula, WindowDays = f.WindowDays, Observations = f.Observations };
+        new() { PerDay = f.PerDay, Method = ToContract(f.Method), WindowDays = f.WindowDays, Observations = f.Observations };
+
+    private static Contracts.V1.ConsumptionMethod ToContract(F.ConsumptionMethod m) => m switch
+    {
+        F.ConsumptionMethod.ReportedAverages => Contracts.V1.ConsumptionMethod.ReportedAverages,
+        F.ConsumptionMethod.MeanOfObservedDays => Contracts.V1.ConsumptionMethod.MeanOfObservedDays,
+        F.ConsumptionMethod.HoltLinear => Contracts.V1.ConsumptionMethod.HoltLinear,
+        _ => Contracts.V1.ConsumptionMethod.Unspecified,
+    };
 
     private static ProjectionWalk ToContract(F.ProjectionResult w) => new()
     {

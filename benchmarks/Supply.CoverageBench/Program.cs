@@ -130,11 +130,17 @@ async Task<int> RunAsync()
     // A call that gets no answer in a minute is a stall (seen twice in ~20 runs, right after an idle spell): before
     // giving up, ask the same on a new connection, which tells a stuck server from a stuck connection.
     using var httpTrace = new HttpTrace();
-    async Task<GetCoverageResponse> NationalCoverage()
+    async Task<GetCoverageResponse> NationalCoverage(bool watched = false)
     {
         try
         {
-            return await query.GetCoverageAsync(national, auth.Reader, DateTime.UtcNow.AddMinutes(1), ct);
+            var call = query.GetCoverageAsync(national, auth.Reader, DateTime.UtcNow.AddMinutes(1), ct);
+            // Watched (the first call after the load): still waiting after 30 s is a stall; dump this process while the
+            // call is parked, before its deadline tears it down.
+            if (watched && await Task.WhenAny(call.ResponseAsync, Task.Delay(TimeSpan.FromSeconds(30), ct)) != call.ResponseAsync
+                && StallDump.Write() is { } dump)
+                Console.WriteLine($"stalling      : no answer in 30 s; this process dumped to {dump} ({new FileInfo(dump).Length / (1 << 20):N0} MB; dotnet-dump analyze, dumpasync)");
+            return await call;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
         {
@@ -158,7 +164,7 @@ async Task<int> RunAsync()
 
     // The first call after the load is where a stall was seen: the client's HTTP/2 events are kept around it (HttpTrace).
     httpTrace.Start();
-    await NationalCoverage();
+    await NationalCoverage(watched: true);
     httpTrace.Stop();
 
     var warmMs = new List<double>();

@@ -17,9 +17,9 @@ public sealed record ConsumptionFigure(double PerDay, ConsumptionMethod Method, 
     /// <summary>The method as a formula in words.</summary>
     public string Formula => Method switch
     {
-        ConsumptionMethod.ReportedAverages => "sum of reported averages, adjusted for stock-out days",
         ConsumptionMethod.MeanOfObservedDays => "mean of observed days",
-        _ => HoltFormula,
+        ConsumptionMethod.HoltLinear => HoltFormula,
+        _ => "sum of reported averages, adjusted for stock-out days",
     };
 
     private static readonly string HoltFormula = $"Holt linear, alpha {TrendState.Alpha}, beta {TrendState.Beta}, next day";

@@ -17,6 +17,25 @@ public class LotTests
         Apply(Snapshot("s", At(0), Line(Vnr, 100, lots: [
             LotIn("C", "2026-01-01", 20), LotIn("A", "2025-06-01", 30), LotIn("B", "2025-09-01", 40)])));
 
+    /// <summary>A fresh string with the given text, as a report parsed from the wire brings one per line.</summary>
+    private static string Fresh(string text) => new(text.AsSpan());
+
+    [Fact]
+    public void Locations_reporting_the_same_lot_keep_one_copy_of_its_number()
+    {
+        // Region copies keep every location's lots; at national scale a copy per location and line was ~40 B a line.
+        var other = Ledger(OtherLoc);
+        Apply(Snapshot("s1", At(0), Line(Vnr, 10, lots: [LotIn(Fresh("LOT-4711"), "2026-01-01", 10)])));
+        other.Apply(Snapshot("s2", At(0), Line(Vnr, 5, lots: [LotIn(Fresh("LOT-4711"), "2026-01-01", 5)])) with { LocationId = OtherLoc },
+            _catalog, Now);
+        Apply(Snapshot("s3", At(1), Line(Vnr, 8, lots: [LotIn(Fresh("LOT-4711"), "2026-01-01", 8)])));
+
+        var here = Assert.Single(Stock().Lots).LotNumber;
+        Assert.Equal("LOT-4711", here);
+        Assert.Same(here, Assert.Single(other.CurrentStock(Vnr)!.Lots).LotNumber);
+        Assert.Equal(8, Stock().OnHand); // the later report still counts: only the string is shared
+    }
+
     [Fact]
     public void Snapshot_lots_are_listed_by_expiry_then_number_without_empty_lots()
     {

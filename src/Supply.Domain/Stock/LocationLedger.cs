@@ -81,18 +81,18 @@ public sealed class LocationLedger
         var applied = 0;
         foreach (var line in lines)
         {
+            var item = ItemFor(line.ItemId, catalog);
             var lots = line.Lots.Count == 0 ? [] : new Lot[line.Lots.Count];
             for (var i = 0; i < lots.Length; i++)
             {
                 var l = line.Lots[i];
                 ReportValidator.TryParseDate(l.ExpiresOn, out var expires);
-                lots[i] = new Lot(l.LotNumber, expires, l.Quantity);
+                lots[i] = new Lot(LotNumberOf(l.LotNumber, item.Snapshot), expires, l.Quantity);
             }
             // Kept first expiry first, as the current stock lists them, so reading it back needs no sort (ItemLedger.Current).
             if (lots.Length > 1) Array.Sort(lots, Lot.ExpiryOrder);
             var snapshot = new SnapshotEntry(reportId, asOf, physicalCount, line.OnHand, line.Reserved, line.Quarantined, lots,
                 line.AverageDailyConsumption, line.ConsumptionPeriodDays, line.StockoutDays);
-            var item = ItemFor(line.ItemId, catalog);
             if (item.Offer(snapshot)) applied++;
             // History takes every report, newest or not: an older snapshot still says what was consumed back then.
             // A zero average with no period is read as "not said" (proto3 cannot tell it from unset).
@@ -110,12 +110,26 @@ public sealed class LocationLedger
         {
             var m = lines[i];
             DateOnly? expires = ReportValidator.TryParseDate(m.ExpiresOn, out var d) ? d : null;
-            var entry = new MovementEntry(reportId, i, asOf, m.Type, MovementEntry.DeltaOf(m.Type, m.Quantity), m.LotNumber, expires, m.ReasonCode);
+            var entry = new MovementEntry(reportId, i, asOf, m.Type, MovementEntry.DeltaOf(m.Type, m.Quantity), SharedStrings.Of(m.LotNumber),
+                expires, m.ReasonCode);
             var item = ItemFor(m.ItemId, catalog);
             if (item.Offer(entry)) applied++;
             if (m.Type == MovementType.Consumed) (item.History ??= new()).RecordConsumed(asOf, m.Quantity);
         }
         return applied;
+    }
+
+    /// <summary>
+    /// A lot number as the ledger keeps it: the string the item's snapshot already holds when the same lot is reported
+    /// again (the usual case, and cheaper than a pool look-up), else the process's shared copy (<see cref="SharedStrings"/>).
+    /// The region copies keep these strings for every location and line, so one copy per lot, not per location.
+    /// </summary>
+    private static string LotNumberOf(string number, SnapshotEntry? held)
+    {
+        if (held is not null)
+            for (var i = 0; i < held.Lots.Count; i++)
+                if (string.Equals(held.Lots[i].LotNumber, number, StringComparison.Ordinal)) return held.Lots[i].LotNumber;
+        return SharedStrings.Of(number);
     }
 
     private ItemLedger ItemFor(string itemId, ICatalogView catalog)

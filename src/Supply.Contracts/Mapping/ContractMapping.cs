@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
 using Supply.Contracts.V1;
 using D = Supply.Domain;
@@ -38,17 +39,31 @@ public static class ContractMapping
         {
             StockReport.BodyOneofCase.Snapshot => new D.Stock.StockReport(r.ReportId, r.LocationId, asOf,
                 r.Snapshot.PhysicalCount ? D.Stock.ReportKind.PhysicalCount : D.Stock.ReportKind.Snapshot,
-                r.Snapshot.Lines.Select(ToDomain).ToList(), []),
+                Map(r.Snapshot.Lines, ToDomain), []),
             StockReport.BodyOneofCase.Movements => new D.Stock.StockReport(r.ReportId, r.LocationId, asOf,
-                D.Stock.ReportKind.Movements, [], r.Movements.Lines.Select(ToDomain).ToList()),
+                D.Stock.ReportKind.Movements, [], Map(r.Movements.Lines, ToDomain)),
             _ => new D.Stock.StockReport(r.ReportId, r.LocationId, asOf, D.Stock.ReportKind.Unspecified, [], []),
         };
     }
 
     private static D.Stock.SnapshotLine ToDomain(SnapshotLine l) =>
-        new(l.ItemId, l.OnHand, l.Reserved, l.Quarantined,
-            l.Lots.Select(x => new D.Stock.LotInput(x.LotNumber, x.ExpiresOn, x.Quantity)).ToList(), l.AverageDailyConsumption,
-            l.ConsumptionPeriodDays, l.StockoutDays);
+        new(l.ItemId, l.OnHand, l.Reserved, l.Quarantined, ToDomain(l.Lots), l.AverageDailyConsumption, l.ConsumptionPeriodDays, l.StockoutDays);
+
+    // Exact-size arrays, no LINQ: this runs for every line of every report received.
+    private static IReadOnlyList<D.Stock.LotInput> ToDomain(RepeatedField<Lot> lots)
+    {
+        if (lots.Count == 0) return [];
+        var result = new D.Stock.LotInput[lots.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = new(lots[i].LotNumber, lots[i].ExpiresOn, lots[i].Quantity);
+        return result;
+    }
+
+    private static TOut[] Map<TIn, TOut>(RepeatedField<TIn> from, Func<TIn, TOut> map)
+    {
+        var result = new TOut[from.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = map(from[i]);
+        return result;
+    }
 
     private static D.Stock.MovementLine ToDomain(Movement m) =>
         new(m.ItemId, (D.Stock.MovementType)m.Type, m.Quantity, m.LotNumber, m.ExpiresOn, m.ReasonCode, m.CounterpartyLocationId);

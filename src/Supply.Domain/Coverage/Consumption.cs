@@ -15,8 +15,8 @@ public enum ConsumptionBasis
     Unadjusted,
 }
 
-/// <summary>Adjusted consumption of a period and the daily rate derived from it.</summary>
-public sealed record DailyConsumption(double PerDay, double AdjustedConsumed, ConsumptionBasis Basis);
+/// <summary>Adjusted consumption of a period and the daily rate derived from it (a value: computed per stock line of every report).</summary>
+public readonly record struct DailyConsumption(double PerDay, double AdjustedConsumed, ConsumptionBasis Basis);
 
 public static class Consumption
 {

@@ -56,7 +56,7 @@ public sealed class ConsumptionHistory
         Advance(end);
         var offered = new ReportedDay(1 + (int)Math.Clamp((asOf - Epoch).TotalMinutes, 0, int.MaxValue - 1), (float)perDay);
         for (var day = Math.Max(end - Math.Max(1, periodDays) + 1, _reported.First); day <= end; day++)
-            _reported.Update(day, held => held.Max(offered));
+            _reported.Update(day, offered, static (held, o) => held.Max(o));
     }
 
     /// <summary>A consumed movement of <paramref name="quantity"/> units on as-of's date.</summary>
@@ -65,7 +65,7 @@ public sealed class ConsumptionHistory
         if (quantity <= 0) return;
         var day = DateOnly.FromDateTime(asOf.UtcDateTime).DayNumber;
         Advance(day);
-        _consumed.Update(day, held => held + quantity);
+        _consumed.Update(day, quantity, static (held, q) => held + q);
     }
 
     /// <summary>The observation of one day: the reported rate, else the consumed sum, else null (unknown).</summary>
@@ -93,14 +93,11 @@ public sealed class ConsumptionHistory
 
     // The stored shape: per source, the run of days from its oldest filled day to the window's end, oldest first.
 
-    public int ReportedRun() => Run(_reported.Filled().Select(f => f.Day));
-    public int ConsumedRun() => Run(_consumed.Filled().Select(f => f.Day));
+    // Called per item on every write of a location's state: no iterators.
+    public int ReportedRun() => Run(_reported.FirstFilledDay());
+    public int ConsumedRun() => Run(_consumed.FirstFilledDay());
 
-    private int Run(IEnumerable<int> filledDays)
-    {
-        foreach (var day in filledDays) return EndDay - day + 1;
-        return 0;
-    }
+    private int Run(int firstFilledDay) => firstFilledDay == 0 ? 0 : EndDay - firstFilledDay + 1;
 
     public void WriteReported(Span<int> keys, Span<float> rates)
     {
@@ -125,13 +122,13 @@ public sealed class ConsumptionHistory
             if (keys[j] != 0)
             {
                 var cell = new ReportedDay(keys[j], rates[j]);
-                h._reported.Update(endDay - keys.Length + 1 + j, _ => cell);
+                h._reported.Update(endDay - keys.Length + 1 + j, cell, static (_, c) => c);
             }
         for (var j = 0; j < consumed.Length; j++)
             if (consumed[j] != 0)
             {
                 var value = consumed[j];
-                h._consumed.Update(endDay - consumed.Length + 1 + j, _ => value);
+                h._consumed.Update(endDay - consumed.Length + 1 + j, value, static (_, v) => v);
             }
         return h;
     }

@@ -30,8 +30,11 @@ public sealed class DaySeries<T> where T : struct
         if (day > End) End = day;
     }
 
-    /// <summary>Updates a day's value with <paramref name="update"/>(current); a day before the window is ignored.</summary>
-    public void Update(int day, Func<T, T> update)
+    /// <summary>
+    /// Updates a day's value with <paramref name="update"/>(current, <paramref name="arg"/>); a day before the window is
+    /// ignored. The argument is passed, not captured, so a static lambda allocates nothing (this runs per stock line).
+    /// </summary>
+    public void Update<TArg>(int day, TArg arg, Func<T, TArg, T> update)
     {
         Advance(day);
         if (day < First) return;
@@ -52,7 +55,7 @@ public sealed class DaySeries<T> where T : struct
             if (count > _cells.Length) Array.Resize(ref _cells, Grown(count));
             _count = count;
         }
-        _cells[day - _start] = update(_cells[day - _start]);
+        _cells[day - _start] = update(_cells[day - _start], arg);
     }
 
     private void DropBefore(int first)
@@ -68,13 +71,14 @@ public sealed class DaySeries<T> where T : struct
     /// <summary>Doubling (amortised growth), never past the window.</summary>
     private int Grown(int needed) => Math.Min(MaxDays, Math.Max(needed, _cells.Length * 2));
 
-    /// <summary>The window's days that have a value, oldest first.</summary>
-    public IEnumerable<(int Day, T Value)> Filled()
+    /// <summary>The oldest day of the window that has a value; 0 when none has.</summary>
+    public int FirstFilledDay()
     {
         for (var i = 0; i < _count; i++)
         {
             var day = _start + i;
-            if (day >= First && day <= End && !EqualityComparer<T>.Default.Equals(_cells[i], default)) yield return (day, _cells[i]);
+            if (day >= First && day <= End && !EqualityComparer<T>.Default.Equals(_cells[i], default)) return day;
         }
+        return 0;
     }
 }

@@ -52,21 +52,26 @@ public sealed class ItemLedger
     {
         if (Snapshot is not null && !snapshot.IsNewerThan(Snapshot)) return false;
         Snapshot = snapshot;
-        // Movements up to the snapshot's time are already counted in it.
-        if (_movements is not null)
-        {
-            _movements.RemoveAll(m => m.AsOf <= snapshot.AsOf);
-            if (_movements.Count == 0) _movements = null;
-        }
+        if (_movements is not null) DropMovementsUpTo(snapshot.AsOf);
         return true;
     }
+
+    /// <summary>Movements up to a new snapshot's time are already counted in it. (Its own method: a lambda capturing the
+    /// snapshot in <see cref="Offer(SnapshotEntry)"/> would allocate on every call, movements or not.)</summary>
+    private void DropMovementsUpTo(DateTimeOffset asOf)
+    {
+        _movements!.RemoveAll(m => m.AsOf <= asOf);
+        if (_movements.Count == 0) _movements = null;
+    }
+
+    private static readonly Comparer<MovementEntry> MovementOrder = Comparer<MovementEntry>.Create(MovementEntry.Compare);
 
     /// <summary>Takes the movement if it is dated after the snapshot; returns whether it changed the current stock.</summary>
     public bool Offer(MovementEntry movement)
     {
         if (Snapshot is not null && movement.AsOf <= Snapshot.AsOf) return false;
         _movements ??= [];
-        var at = _movements.BinarySearch(movement, Comparer<MovementEntry>.Create(MovementEntry.Compare));
+        var at = _movements.BinarySearch(movement, MovementOrder);
         if (at >= 0) return false; // the same line of the same report: already counted
         _movements.Insert(~at, movement);
         return true;

@@ -111,8 +111,9 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 s.ConsumptionPeriodDays![i] = snap.ConsumptionPeriodDays;
                 s.StockoutDays![i] = snap.StockoutDays;
                 s.LotCounts[i] = snap.Lots.Count;
-                foreach (var l in snap.Lots)
+                for (var j = 0; j < snap.Lots.Count; j++) // by index: a foreach over the list would box its enumerator per item
                 {
+                    var l = snap.Lots[j];
                     s.LotNumbers[lot] = l.LotNumber;
                     s.LotExpiresOn[lot] = l.ExpiresOn.DayNumber;
                     s.LotQuantities[lot++] = l.Quantity;

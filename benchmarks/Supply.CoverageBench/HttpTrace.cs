@@ -24,6 +24,8 @@ internal sealed class HttpTrace : EventListener
         }
     }
 
+    public bool IsOn => _on;
+
     public void Start() => Switch(true);
 
     public void Stop() => Switch(false);

@@ -130,17 +130,13 @@ async Task<int> RunAsync()
     // A call that gets no answer in a minute is a stall (seen twice in ~20 runs, right after an idle spell): before
     // giving up, ask the same on a new connection, which tells a stuck server from a stuck connection.
     using var httpTrace = new HttpTrace();
-    async Task<GetCoverageResponse> NationalCoverage(bool watched = false)
+    using var stallWatch = new StallWatch(server.Pid);
+    async Task<GetCoverageResponse> NationalCoverage()
     {
+        stallWatch.Begin();
         try
         {
-            var call = query.GetCoverageAsync(national, auth.Reader, DateTime.UtcNow.AddMinutes(1), ct);
-            // Watched (the first call after the load): still waiting after 30 s is a stall; dump this process while the
-            // call is parked, before its deadline tears it down.
-            if (watched && await Task.WhenAny(call.ResponseAsync, Task.Delay(TimeSpan.FromSeconds(30), ct)) != call.ResponseAsync
-                && StallDump.Write() is { } dump)
-                Console.WriteLine($"stalling      : no answer in 30 s; this process dumped to {dump} ({new FileInfo(dump).Length / (1 << 20):N0} MB; dotnet-dump analyze, dumpasync)");
-            return await call;
+            return await query.GetCoverageAsync(national, auth.Reader, DateTime.UtcNow.AddMinutes(1), ct);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
         {
@@ -152,7 +148,8 @@ async Task<int> RunAsync()
                     .GetCoverageAsync(national, auth.Reader, DateTime.UtcNow.AddSeconds(30), ct);
                 Console.WriteLine($"stall         : no answer in 60 s; the same call on a new connection answered in {probing.Elapsed.TotalMilliseconds:N0} ms " +
                                   $"({reply.Rows.Count:N0} rows): the old connection was stuck, not the server");
-                httpTrace.Print(150);
+                if (httpTrace.IsOn) httpTrace.Print(150);
+                else Console.WriteLine("  (the client's HTTP/2 events are recorded only around the first call after the load, which answered; see the dumps)");
             }
             catch (RpcException again)
             {
@@ -160,11 +157,15 @@ async Task<int> RunAsync()
             }
             throw;
         }
+        finally
+        {
+            stallWatch.End();
+        }
     }
 
     // The first call after the load is where a stall was seen: the client's HTTP/2 events are kept around it (HttpTrace).
     httpTrace.Start();
-    await NationalCoverage(watched: true);
+    await NationalCoverage();
     httpTrace.Stop();
 
     var warmMs = new List<double>();
@@ -199,13 +200,16 @@ async Task<int> RunAsync()
     async Task<List<double>> TimedCalls(int count, Func<Task> call)
     {
         var ms = new List<double>();
+        stallWatch.Begin();
         await call();
         for (var k = 0; k < count; k++)
         {
             var clock = Stopwatch.StartNew();
+            stallWatch.Begin();
             await call();
             ms.Add(clock.Elapsed.TotalMilliseconds);
         }
+        stallWatch.End();
         return ms;
     }
 

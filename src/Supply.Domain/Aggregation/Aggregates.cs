@@ -36,10 +36,13 @@ public static class Aggregates
     }
 
     /// <summary>One item's totals: the same figures <see cref="CoverageCell.Of"/> derives (usable at the reported rate).</summary>
-    public static LocationItemTotals ItemTotalsOf(ItemStock stock, string substitutionGroup, DateOnly date, TrendState trend = default) =>
-        new(stock.ItemId, substitutionGroup, stock.OnHand, stock.Reserved, stock.Quarantined, stock.Available,
-            UsableStock.Of(stock, date).Usable, Math.Max(0, stock.AverageDailyConsumption), stock.Discrepancy, stock.AsOf,
-            ExpiringQuantity.Of(stock.Lots), stock.SnapshotAsOf, trend);
+    public static LocationItemTotals ItemTotalsOf(ItemStock stock, string substitutionGroup, DateOnly date, TrendState trend = default)
+    {
+        var expiries = ExpiringQuantity.Of(stock.Lots); // once: the usable split below walks the same form
+        return new(stock.ItemId, substitutionGroup, stock.OnHand, stock.Reserved, stock.Quarantined, stock.Available,
+            UsableStock.Of(stock.OnHand, stock.Reserved, stock.Quarantined, expiries, stock.AverageDailyConsumption, date).Usable,
+            Math.Max(0, stock.AverageDailyConsumption), stock.Discrepancy, stock.AsOf, expiries, stock.SnapshotAsOf, trend);
+    }
 
     /// <summary>
     /// Newest version wins: stores <paramref name="value"/> under <paramref name="key"/> unless what is held

@@ -95,13 +95,14 @@ public readonly record struct ExpiringQuantity(DateOnly ExpiresOn, long Quantity
             Array.Sort(sorted, Lot.ExpiryOrder);
             lots = sorted;
         }
+        // By index: this runs for every line of every publication, and a foreach over the list would box its enumerator.
         var kept = 0;
-        foreach (var lot in lots) if (lot.Quantity > 0) kept++;
+        for (var i = 0; i < lots.Count; i++) if (lots[i].Quantity > 0) kept++;
         if (kept == 0) return Array.Empty<ExpiringQuantity>();
         var list = new ExpiringQuantity[kept];
         var k = 0;
-        foreach (var lot in lots)
-            if (lot.Quantity > 0) list[k++] = new ExpiringQuantity(lot.ExpiresOn, lot.Quantity, lot.LotNumber);
+        for (var i = 0; i < lots.Count; i++)
+            if (lots[i] is { Quantity: > 0 } lot) list[k++] = new ExpiringQuantity(lot.ExpiresOn, lot.Quantity, lot.LotNumber);
         return list;
     }
 

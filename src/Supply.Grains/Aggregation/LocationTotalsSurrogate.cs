@@ -93,8 +93,9 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             if (item.AsOf is { } asOf) (s.AsOfTicks[i], s.AsOfOffsets[i]) = StoredTime.Split(asOf);
             if (item.SnapshotAsOf is { } snapshotAsOf) (s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]) = StoredTime.Split(snapshotAsOf);
             s.ExpiryCounts[i] = item.Expiries.Count;
-            foreach (var x in item.Expiries)
+            for (var j = 0; j < item.Expiries.Count; j++) // by index: a foreach over the list would box its enumerator per line
             {
+                var x = item.Expiries[j];
                 s.ExpiresOn[e] = x.ExpiresOn.DayNumber;
                 s.LotNumbers[e] = x.LotNumber ?? "";
                 s.ExpiringQuantities[e++] = x.Quantity;

@@ -179,35 +179,41 @@ async Task<int> RunAsync()
     if (warmMs.Count > 0) Console.WriteLine($"  coverage warm-up (not counted): {Stats.Of(warmMs)}");
     cpu = new CpuWindow(server.Pid);
     var coverageMs = new List<double>();
+    var coverageMonitorMs = new List<double>();
     var startedAt = new List<DateTime>();
     var bytes = 0;
     for (var k = 0; k < o.CoverageCalls; k++)
     {
         startedAt.Add(DateTime.UtcNow);
+        var monitor = KernelMonitor.CpuMs();
         var clock = Stopwatch.StartNew();
         var reply = await NationalCoverage();
         coverageMs.Add(clock.Elapsed.TotalMilliseconds);
+        coverageMonitorMs.Add(KernelMonitor.CpuMs() - monitor);
         bytes = reply.CalculateSize();
         if (reply.Rows.Count != o.Items) throw new InvalidOperationException($"GetCoverage returned {reply.Rows.Count} rows, expected {o.Items}");
     }
     var coverage = Stats.Of(coverageMs);
     Console.WriteLine($"GetCoverage   : nation, all items ({o.Items:N0} rows, {bytes / 1024.0:N0} KB): {coverage} (bar: p99 < 20 ms) {Bar(coverage.P99 < 20)} {cpu}");
+    if (KernelMonitor.Without(coverageMs, coverageMonitorMs) is { } withoutMonitor) Console.WriteLine("                " + withoutMonitor);
     // Where the tail sits (call number and wall-clock start, to set beside a trace of the server).
     Console.WriteLine("  slowest calls : " + string.Join(", ", Enumerable.Range(0, coverageMs.Count).OrderByDescending(k => coverageMs[k]).Take(5)
         .Select(k => $"#{k + 1} {coverageMs[k]:0.0} ms at {startedAt[k]:HH:mm:ss.fff}")));
 
-    // One untimed call (a new call path), then `count` timed ones.
-    async Task<List<double>> TimedCalls(int count, Func<Task> call)
+    // One untimed call (a new call path), then `count` timed ones; with `monitorMs`, what the kernel's memory monitor ran during each.
+    async Task<List<double>> TimedCalls(int count, Func<Task> call, List<double>? monitorMs = null)
     {
         var ms = new List<double>();
         stallWatch.Begin();
         await call();
         for (var k = 0; k < count; k++)
         {
+            var monitor = monitorMs is null ? 0 : KernelMonitor.CpuMs();
             var clock = Stopwatch.StartNew();
             stallWatch.Begin();
             await call();
             ms.Add(clock.Elapsed.TotalMilliseconds);
+            monitorMs?.Add(KernelMonitor.CpuMs() - monitor);
         }
         stallWatch.End();
         return ms;
@@ -236,18 +242,20 @@ async Task<int> RunAsync()
     // The benchmark parses every reply (2,000 messages of messages), and its own collections pause it mid-call: timed
     // beside the calls, so the figure without them (the server's and the wire's part) can be read too.
     var projectionNetMs = new List<double>();
+    var projectionMonitorMs = new List<double>();
     var projectionMs = await TimedCalls(o.CoverageCalls, async () =>
     {
         var (clock, paused) = (Stopwatch.StartNew(), GC.GetTotalPauseDuration());
         await coverageClient.ListProjectionsAsync(projectionRequest, auth.Reader, DateTime.UtcNow.AddMinutes(2), ct);
         projectionNetMs.Add((clock.Elapsed - (GC.GetTotalPauseDuration() - paused)).TotalMilliseconds);
-    });
+    }, projectionMonitorMs);
     var projection = Stats.Of(projectionMs);
     var projectionNet = Stats.Of(projectionNetMs.Skip(1).ToList()); // the first is TimedCalls' untimed call
     Console.WriteLine($"ListProjections: nation, all items ({o.Items:N0} rows): first call (walks every row) {computedMs:N0} ms; then {projection} " +
                       $"(bar: p99 < 20 ms) {Bar(projection.P99 < 20)} {cpu}");
     Console.WriteLine($"                 the same calls less the benchmark's own GC pauses during each: p50 {projectionNet.P50:0.0} ms, p99 {projectionNet.P99:0.0} ms, " +
                       $"max {projectionNet.Max:0.0} ms");
+    if (KernelMonitor.Without(projectionMs, projectionMonitorMs) is { } projectionWithoutMonitor) Console.WriteLine("                 " + projectionWithoutMonitor);
     // The calls above use the channel that carried a report stream during the load (the one a stall was seen on): the same
     // calls on a new connection tell a worn connection from the server.
     using (var freshChannel = LoadPhase.NewChannel(server.Url))

@@ -52,7 +52,11 @@ internal static class LoadPhase
     {
         MaxReceiveMessageSize = 256 << 20,
         MaxSendMessageSize = 256 << 20,
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+        // The stream window as docs/connections.md advises (a lost response in Kestrel, dotnet/aspnetcore#53736).
+        HttpHandler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan, InitialHttp2StreamWindowSize = 16 << 20,
+        },
     });
 
     /// <param name="started">Told the server as soon as it runs, so Ctrl+C and failures can stop it.</param>

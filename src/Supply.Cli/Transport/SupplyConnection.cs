@@ -30,6 +30,9 @@ public sealed class SupplyConnection : IDisposable
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+                // A reply fits in the stream's first window, so no WINDOW_UPDATE for it arrives after it ended: those
+                // late updates trigger a lost response in Kestrel (docs/connections.md, dotnet/aspnetcore#53736).
+                InitialHttp2StreamWindowSize = 16 << 20,
             },
         };
         if (token is { Length: > 0 })

@@ -21,18 +21,10 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
 
     /// <summary>
     /// A write costs the whole state (a region of 100 locations × 2,000 items is tens of MB): the next one waits at least
-    /// this many times as long as the last took, times the number of aggregates with changes waiting (<see cref="Waiting"/>),
-    /// so rewriting states never takes more than about a twentieth of one core of the silo, however large they grow and
-    /// however many change at once (a national load changes all 21 regions and the nation together). Aggregates can be
-    /// rebuilt from the locations; their writes may lag, never past <see cref="MaxInterval"/>.
+    /// this many times as long as the last took, so rewriting the state never takes more than a small share of the
+    /// machine, however large it grows. Aggregates can be rebuilt from the locations; their writes may lag.
     /// </summary>
     public const int CostFactor = 20;
-
-    /// <summary>Aggregates of this silo that have changes waiting for a write: they share one budget.</summary>
-    private static int s_waiting;
-
-    /// <summary>Aggregates of this silo that have changes waiting for a write (at least 1 while this one has).</summary>
-    public static int Waiting => Math.Max(1, Volatile.Read(ref s_waiting));
 
     /// <summary>
     /// One aggregate state write at a time per silo: every aggregate's whole state goes through the same storage (one
@@ -58,12 +50,11 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
     private async Task RunAsync()
     {
         _running = true;
-        Interlocked.Increment(ref s_waiting);
         try
         {
             while (_next is not null)
             {
-                var interval = TimeSpan.FromTicks(Math.Max(minInterval.Ticks, Math.Min(MaxInterval.Ticks, CostFactor * Waiting * _lastDuration.Ticks)));
+                var interval = TimeSpan.FromTicks(Math.Max(minInterval.Ticks, Math.Min(MaxInterval.Ticks, CostFactor * _lastDuration.Ticks)));
                 if (_lastStart != 0 && interval - time.GetElapsedTime(_lastStart) is { Ticks: > 0 } wait)
                     await Task.Delay(wait, time); // more changes ride along meanwhile
                 await OneAtATime.WaitAsync(); // more changes ride along meanwhile; the snapshot is taken after it
@@ -89,7 +80,6 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
         }
         finally
         {
-            Interlocked.Decrement(ref s_waiting);
             _running = false;
         }
     }

@@ -49,15 +49,10 @@ public static class ContractMapping
     private static D.Stock.SnapshotLine ToDomain(SnapshotLine l) =>
         new(l.ItemId, l.OnHand, l.Reserved, l.Quarantined, ToDomain(l.Lots), l.AverageDailyConsumption, l.ConsumptionPeriodDays, l.StockoutDays);
 
-    // Exact-size arrays, no LINQ: this runs for every line of every report received.
-    private static IReadOnlyList<D.Stock.LotInput> ToDomain(RepeatedField<Lot> lots)
-    {
-        if (lots.Count == 0) return [];
-        var result = new D.Stock.LotInput[lots.Count];
-        for (var i = 0; i < result.Length; i++) result[i] = new(lots[i].LotNumber, lots[i].ExpiresOn, lots[i].Quantity);
-        return result;
-    }
+    private static IReadOnlyList<D.Stock.LotInput> ToDomain(RepeatedField<Lot> lots) =>
+        lots.Count == 0 ? [] : Map(lots, static x => new D.Stock.LotInput(x.LotNumber, x.ExpiresOn, x.Quantity));
 
+    // Exact-size arrays, no LINQ: this runs for every line of every report received.
     private static TOut[] Map<TIn, TOut>(RepeatedField<TIn> from, Func<TIn, TOut> map)
     {
         var result = new TOut[from.Count];

@@ -39,6 +39,40 @@ public sealed class ClusterCrashTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Killing_a_silo_mid_stream_loses_no_acknowledged_report_and_totals_converge()
     {
+        try
+        {
+            await KillMidStreamAndCheck();
+        }
+        catch (Exception e)
+        {
+            // An INTERNAL's cause is logged by the server, not sent: the failure carries the servers' errors.
+            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n{ServerErrors()}", e);
+        }
+    }
+
+    /// <summary>Each server's logged errors (error and critical entries with their exceptions), the last 6,000 characters.</summary>
+    private string ServerErrors()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var server in _servers)
+        {
+            var errors = new System.Text.StringBuilder();
+            var inError = false;
+            foreach (var line in server.Output.Split('\n'))
+            {
+                // Console logger entries start "fail: ", "crit: ", "warn: "...; their message and exception lines are indented.
+                if (line.Length > 5 && line[4] == ':' && !char.IsWhiteSpace(line[0])) inError = line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
+                if (inError) errors.AppendLine(line);
+            }
+            var all = errors.ToString();
+            text.AppendLine($"--- {server.Name}{(server.Killed ? " (killed)" : "")}: {(all.Length == 0 ? "no errors logged" : "errors logged")}");
+            text.Append(all.Length > 6000 ? "..." + all[^6000..] : all);
+        }
+        return text.ToString();
+    }
+
+    private async Task KillMidStreamAndCheck()
+    {
         var (locations, items) = await RegisterCatalog(_servers[0]);
         var acked = new ConcurrentDictionary<string, int>(); // "location/report" -> round
         var ackTimes = new ConcurrentBag<(int Worker, long At)>();

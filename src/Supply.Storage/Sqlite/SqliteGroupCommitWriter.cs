@@ -21,6 +21,8 @@ internal sealed class SqliteGroupCommitWriter<TOp> where TOp : GroupCommitOp
         Channel.CreateUnbounded<TOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private readonly Action _setWake;
 
     /// <param name="name">Who writes, for logs and the thread name (e.g. "SQLite grain storage 'default'").</param>
     /// <param name="maxBatchSize">Most operations in one transaction.</param>
@@ -34,6 +36,7 @@ internal sealed class SqliteGroupCommitWriter<TOp> where TOp : GroupCommitOp
         _maxBatchBytes = maxBatchBytes;
         _logger = logger;
         _stopped = stopped;
+        _setWake = _wake.Set;
     }
 
     /// <summary>True once <see cref="Start"/> has run; only then does <see cref="Exited"/> ever complete.</summary>
@@ -78,8 +81,8 @@ internal sealed class SqliteGroupCommitWriter<TOp> where TOp : GroupCommitOp
             {
                 if (!reader.TryRead(out var first))
                 {
-                    // Blocking is fine: this is a dedicated thread. False means completed and drained.
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    // False means completed and drained.
+                    if (!WaitToRead(reader))
                         break;
                     continue;
                 }
@@ -121,6 +124,23 @@ internal sealed class SqliteGroupCommitWriter<TOp> where TOp : GroupCommitOp
             connection.Dispose();
             _exited.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Blocks this dedicated thread until the queue has an operation, without spinning: waiting on a task spins
+    /// first, and the writer waits between almost every batch, so that spinning took a tenth of a 2-core node's CPU
+    /// under report load (benchmarks/README.md). The event is set by whoever queues (the channel's continuation).
+    /// </summary>
+    private bool WaitToRead(ChannelReader<TOp> reader)
+    {
+        var waiting = reader.WaitToReadAsync();
+        if (!waiting.IsCompleted)
+        {
+            _wake.Reset();
+            waiting.GetAwaiter().UnsafeOnCompleted(_setWake);
+            _wake.Wait();
+        }
+        return waiting.Result;
     }
 
     private void ExecuteBatch(TransactionStatements transaction, IGroupCommitStatements<TOp> statements, List<TOp> batch)

@@ -24,8 +24,9 @@ public sealed class ConsumptionHistory
 
     private static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly DaySeries<ReportedDay> _reported = new();
-    private readonly DaySeries<double> _consumed = new();
+    // Inline structs, not objects (see DaySeries): mutated in place, never copied out.
+    private DaySeries<ReportedDay> _reported;
+    private DaySeries<double> _consumed;
 
     /// <summary>A day's winning reported period: 1 + minutes since 2000-01-01 UTC of its report's as-of (0 = none), and its rate.</summary>
     public readonly record struct ReportedDay(int Key, float Rate)

@@ -15,7 +15,7 @@ public enum MovementType
 }
 
 /// <summary>A batch with one expiry date. <see cref="ExpiresOn"/> is the first day it may not be used.</summary>
-public sealed record Lot(string LotNumber, DateOnly ExpiresOn, long Quantity)
+public readonly record struct Lot(string LotNumber, DateOnly ExpiresOn, long Quantity)
 {
     /// <summary>First expiry first; lots expiring the same day by number (ordinal).</summary>
     public static readonly Comparison<Lot> ExpiryOrder = static (a, b) =>

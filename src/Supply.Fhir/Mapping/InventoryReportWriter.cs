@@ -47,7 +47,7 @@ public static class InventoryReportWriter
                         Status = "active",
                         Code = [new CodeableConcept { Coding = [codes.Write(line.ItemId, item?.Name)] }],
                         // Supply keeps the first day a lot may not be used; FHIR's expiry is the last day it may.
-                        Instance = lot is null ? null : new InventoryItemInstance { LotNumber = lot.LotNumber, Expiry = FhirDates.Date(lot.ExpiresOn.AddDays(-1)) },
+                        Instance = lot is { } one ? new InventoryItemInstance { LotNumber = one.LotNumber, Expiry = FhirDates.Date(one.ExpiresOn.AddDays(-1)) } : null,
                     });
                     listings[partition].Item!.Add(new InventoryListingItem
                     {

@@ -360,9 +360,10 @@ async Task<int> RunAsync()
     {
         Console.WriteLine($"-- idle: no calls for {o.IdleSeconds:0} s (idle location grains are deactivated after Supply:Silo:LocationIdleMinutes)");
         var idle = Stopwatch.StartNew();
-        while (idle.Elapsed.TotalSeconds < o.IdleSeconds)
+        // Stops within half a second of the end: a last wait of under a millisecond returns at once and would print again and again.
+        for (var left = o.IdleSeconds; left > 0.5; left = o.IdleSeconds - idle.Elapsed.TotalSeconds)
         {
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, o.IdleSeconds - idle.Elapsed.TotalSeconds)), ct);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, left)), ct);
             Console.WriteLine($"  [{idle.Elapsed.TotalSeconds,5:0} s] server RSS {Show.Mb(ProcStats.StatusKb(server.Pid, "VmRSS"))}");
         }
         var rss = ProcStats.StatusKb(server.Pid, "VmRSS") ?? 0;

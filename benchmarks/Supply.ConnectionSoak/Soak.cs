@@ -47,6 +47,8 @@ public sealed class Soak(string url, Auth auth)
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                // Replies need no WINDOW_UPDATE (a lost response in Kestrel, dotnet/aspnetcore#53736; docs/connections.md).
+                InitialHttp2StreamWindowSize = 16 << 20,
             },
         });
         var reporting = new StockReporting.StockReportingClient(channel);

@@ -67,6 +67,24 @@ public class RegionRowsTests
     }
 
     [Fact]
+    public void A_read_counts_the_rows_it_had_to_build_again()
+    {
+        var rows = new RegionRows();
+        rows.Replace(null, Location("a", 1, T0, Item("vnr:1", "g", 1, 1), Item("vnr:2", "g", 2, 1), Item("vnr:3", "", 3, 1)));
+        var first = rows.ToRows();
+        Assert.Equal(first.Count, rows.RebuiltByLastRead); // 3 items, group g and the group of one vnr:3
+        Assert.Equal(5, first.Count);
+
+        var again = rows.ToRows();
+        Assert.Equal(0, rows.RebuiltByLastRead); // nothing changed: every row is the one built before
+        Assert.Same(first[0], again[0]);
+
+        rows.Replace(null, Location("b", 1, T0, Item("vnr:2", "g", 5, 1)));
+        rows.ToRows();
+        Assert.Equal(2, rows.RebuiltByLastRead); // vnr:2 and its group g
+    }
+
+    [Fact]
     public void A_location_counts_once_in_its_group_however_many_of_the_groups_items_it_holds()
     {
         var rows = RegionRows.Of([Location("a", 1, T0, Item("vnr:1", "g", 5, 1), Item("vnr:2", "g", 7, 2), Item("vnr:3", "", 1, 0))]);

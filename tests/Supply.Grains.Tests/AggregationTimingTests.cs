@@ -17,6 +17,16 @@ public class AggregationTimingTests
     public void A_region_waits_twice_its_last_summing_after_it_ended_and_a_quarter_second_between_pushes(double costMs, double sinceMs, double expectedMs) =>
         Assert.Equal(Ms(expectedMs), AggregationTiming.PushDelayAfter(Ms(costMs), Ms(sinceMs)));
 
+    [Theory]
+    [InlineData(10, 2, 0, 250)]         // a quiet report changed two rows: the quarter second stands
+    [InlineData(10, 1_000, 0, 500)]     // a thousand rows built afresh: half a second
+    [InlineData(10, 4_000, 0, 2_000)]   // a region whose every row changed (a national load): two seconds
+    [InlineData(10, 4_000, 1_500, 500)] // ... counted from the end of the last push
+    [InlineData(10, 100_000, 0, 2_000)] // never more than two seconds for rows
+    [InlineData(1_500, 4_000, 0, 3_000)] // twice the summing, if that is longer
+    public void A_region_that_rebuilt_many_rows_waits_longer_before_its_next_push(double costMs, int rebuilt, double sinceMs, double expectedMs) =>
+        Assert.Equal(Ms(expectedMs), AggregationTiming.PushDelayAfter(Ms(costMs), Ms(sinceMs), rebuilt));
+
     [Fact]
     public void A_region_that_never_pushed_waits_the_quiet_delay() =>
         Assert.Equal(AggregationTiming.QuietDelay, AggregationTiming.PushDelayAfter(TimeSpan.Zero, TimeSpan.MaxValue));

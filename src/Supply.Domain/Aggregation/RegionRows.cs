@@ -51,6 +51,9 @@ public sealed class RegionRows
         Apply(current, +1, slot);
     }
 
+    /// <summary>How many rows the last <see cref="ToRows"/> built afresh (the others had not changed since the read before).</summary>
+    public int RebuiltByLastRead { get; private set; }
+
     /// <summary>One row per (healthcare region, item) and per (healthcare region, group key), ordered by healthcare region, subject and key (ordinal).</summary>
     public IReadOnlyList<AggregateRow> ToRows()
     {
@@ -58,11 +61,14 @@ public sealed class RegionRows
             .OrderBy(kv => kv.Key.Hcr, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject).ThenBy(kv => kv.Key.Key, StringComparer.Ordinal)
             .ToList();
         var rows = new AggregateRow[_ordered.Count];
+        var rebuilt = 0;
         for (var i = 0; i < rows.Length; i++)
         {
             var ((hcr, subject, key), sum) = _ordered[i];
+            if (!sum.IsBuilt) rebuilt++;
             rows[i] = sum.Row(hcr, subject, key, _lastAsOf);
         }
+        RebuiltByLastRead = rebuilt;
         return rows;
     }
 

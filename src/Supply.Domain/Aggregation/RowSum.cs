@@ -66,6 +66,9 @@ internal sealed class RowSum
 
     public int Locations { get; private set; }
 
+    /// <summary>Whether <see cref="Row"/> would answer the row it built last (nothing changed since).</summary>
+    public bool IsBuilt => _row is not null;
+
     /// <summary>Adds (<paramref name="sign"/> 1) or takes away (−1) the part of the location in <paramref name="slot"/>.</summary>
     public void Apply(RowPart part, int sign, int slot, DateTimeOffset? lastAsOf)
     {

@@ -200,6 +200,18 @@ public static class AggregateStorage
         foreach (var grain in grains) await fixture.Cluster.DeactivateAsync(grain);
     }
 
+    /// <summary>Stores <paramref name="state"/> as the grain's state, as an earlier build would have (the grain deactivated first and after).</summary>
+    public static async Task Store<TState>(ClusterFixture fixture, IAddressable grain, string stateName, TState state) where TState : new()
+    {
+        await fixture.Cluster.DeactivateAsync(grain);
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
+        var stored = new GrainState<TState>(new TState());
+        await storage.ReadStateAsync(stateName, grain.GetGrainId(), stored);
+        stored.State = state;
+        await storage.WriteStateAsync(stateName, grain.GetGrainId(), stored);
+        await fixture.Cluster.DeactivateAsync(grain);
+    }
+
     /// <summary>How many times a grain's state row has been written (the SQLite provider counts them in its version column).</summary>
     public static async Task<long> Writes(ClusterFixture fixture, IAddressable grain, string stateName)
     {

@@ -2,12 +2,26 @@ using Supply.Domain.Aggregation;
 
 namespace Supply.Grains.Aggregation;
 
-/// <summary>What a region aggregate stores: the last-known totals of each location and its version.</summary>
+/// <summary>What a region aggregate stores in its own state: its version and which locations have a row of their own.</summary>
+/// <remarks>
+/// Each location's totals are a <see cref="RegionLocationRow"/> beside it (RegionAggregateGrain), so a write stores the
+/// locations that changed, not the whole region. States written before that hold every location in <see cref="Locations"/>;
+/// they are read, and rewritten as rows on the next write.
+/// </remarks>
 [GenerateSerializer]
 public sealed class RegionAggregateState
 {
     [Id(0)] public Dictionary<string, LocationTotals> Locations { get; set; } = new(StringComparer.Ordinal);
     [Id(1)] public long Version { get; set; }
+    /// <summary>The locations whose totals are stored as rows; null in states written before rows.</summary>
+    [Id(2)] public List<string>? LocationRows { get; set; }
+}
+
+/// <summary>One location's totals as its region aggregate stores them.</summary>
+[GenerateSerializer]
+public sealed class RegionLocationRow
+{
+    [Id(0)] public LocationTotals? Totals { get; set; }
 }
 
 /// <summary>What the national aggregate stores: the newest totals of each region and its version.</summary>

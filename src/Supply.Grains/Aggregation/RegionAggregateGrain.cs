@@ -19,6 +19,8 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     public const string StateName = "regionAggregate";
 
     private readonly OffTurnState<RegionAggregateState> _state;
+    private readonly OffTurnRows<RegionLocationRow> _locationRows; // each location's totals in a row of its own
+    private readonly HashSet<string> _unstored = new(StringComparer.Ordinal); // locations whose totals (or absence) are not stored yet
     private readonly TimeProvider _time;
     private readonly ILogger<RegionAggregateGrain> _logger;
     private readonly CoalescingWriter _writer;
@@ -39,6 +41,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     {
         // Written off the turn (OffTurnState): reads and publications never wait behind a whole-state write.
         _state = new OffTurnState<RegionAggregateState>(StateName, StorageNames.Default, GrainContext, logger);
+        _locationRows = new OffTurnRows<RegionLocationRow>(StateName, StorageNames.Default, GrainContext, logger);
         _time = time;
         _logger = logger;
         _writer = new CoalescingWriter(WriteSnapshot, time, AggregationTiming.MinWriteInterval);
@@ -52,6 +55,12 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     {
         var stored = await _state.ReadAsync(cancellationToken);
         _locations = new Dictionary<string, LocationTotals>(stored.Locations, StringComparer.Ordinal);
+        if (stored.LocationRows is { } ids)
+        {
+            foreach (var row in (await _locationRows.ReadAsync(ids)).Values)
+                if (row.Totals is { } totals) Aggregates.Accept(_locations, totals);
+        }
+        else _unstored.UnionWith(_locations.Keys); // stored whole, as before rows: the next write stores them as rows
         _rows = RegionRows.Of(_locations.Values);
         _version = stored.Version;
         // We cannot know whether the nation got our last push before we were deactivated (or crashed): push once.
@@ -86,8 +95,14 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
             return Task.CompletedTask;
         }
         var previous = _locations.GetValueOrDefault(published.LocationId);
-        if (!Aggregates.Accept(_locations, published)) return Task.CompletedTask; // a version we hold already, or older
+        if (!Aggregates.Accept(_locations, published))
+        {
+            // A version we hold already, or older. If what we hold is not stored yet (a write failed), the caller waits for
+            // the write that stores it, so an acknowledgement still means stored.
+            return _unstored.Contains(published.LocationId) ? _writer.WriteAsync() : Task.CompletedTask;
+        }
         _rows.Replace(previous, published);
+        _unstored.Add(published.LocationId);
         Changed();
         return _writer.WriteAsync();
     }
@@ -97,6 +112,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         var previous = _locations.GetValueOrDefault(locationId);
         if (!Aggregates.Forget(_locations, locationId, version, usableOn)) return Task.CompletedTask; // gone, or newer since
         _rows.Replace(previous, null);
+        _unstored.Add(locationId);
         LogForgotten(_logger, locationId, RegionCode);
         Changed();
         return _writer.WriteAsync();
@@ -137,6 +153,8 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
             // Something newer may have been published while we were asking: newest version wins.
             if (_locations.TryGetValue(totals.LocationId, out var held)) Aggregates.Accept(rebuilt, held);
         }
+        _unstored.UnionWith(_locations.Keys); // gone, or replaced
+        _unstored.UnionWith(rebuilt.Keys);
         _locations = rebuilt;
         _rows = RegionRows.Of(rebuilt.Values);
         Changed();
@@ -212,22 +230,28 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         return totals;
     }
 
+    /// <remarks>
+    /// Rows first, then the region's own state naming them: a row it names is always stored, and a location forgotten is
+    /// cleared before the state stops naming it. A region of ~95 locations × 2,000 items rewritten whole on every write was
+    /// a quarter of a national load's CPU; now a write costs the locations that changed.
+    /// </remarks>
     private async Task WriteSnapshot()
     {
-        // Snapshot synchronously (see CoalescingWriter): the dictionary holds immutable records, so a shallow copy is enough.
-        var snapshot = new RegionAggregateState
-        {
-            Locations = new Dictionary<string, LocationTotals>(_locations, StringComparer.Ordinal),
-            Version = _version,
-        };
+        // Snapshot synchronously (see CoalescingWriter): the changed locations' immutable totals (null: gone), the ids held.
+        var changed = _unstored.Select(id => (id, _locations.TryGetValue(id, out var t) ? new RegionLocationRow { Totals = t } : null)).ToList();
+        _unstored.Clear();
+        var state = new RegionAggregateState { Version = _version, LocationRows = [.. _locations.Keys] };
         try
         {
-            await _state.WriteAsync(snapshot);
+            await _locationRows.WriteAsync(changed);
+            await _state.WriteAsync(state);
         }
-        catch (InconsistentStateException)
+        catch (Exception e)
         {
-            // Someone else wrote (or cleared) our row: reload it in a fresh activation; publishers retry.
-            DeactivateOnIdle();
+            // Not stored, or not all of it: the next write stores these again (those that changed since are listed already).
+            foreach (var (id, _) in changed) _unstored.Add(id);
+            // Someone else wrote (or cleared) our rows: reload them in a fresh activation; publishers retry.
+            if (e is InconsistentStateException) DeactivateOnIdle();
             throw;
         }
     }

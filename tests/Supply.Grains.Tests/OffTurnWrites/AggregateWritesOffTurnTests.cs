@@ -102,6 +102,30 @@ public abstract class AggregateWritesOffTurnTests(HeldStorageCluster fixture)
         Assert.Equal(42, OnHand(await Totals(), "06"));
     }
 
+    [Fact]
+    public async Task A_publication_whose_row_the_storage_refused_is_acknowledged_again_only_once_stored()
+    {
+        var region = fixture.Grains.GetGrain<IRegionAggregateGrain>("07");
+        var id = $"held-{_s}-row";
+        fixture.Storage.Refuse($"{RegionAggregateGrain.StateName}/{id}");
+        try
+        {
+            var refused = region.Publish(Location("07", id, 1, 11).AsImmutable());
+            await Assert.ThrowsAnyAsync<Exception>(() => refused.WaitAsync(WriteBound));
+        }
+        finally
+        {
+            fixture.Storage.Accept();
+        }
+
+        // The location publishes the same version again (its publisher retries): the region holds it already, but not
+        // stored, so the retry is acknowledged only by a write that stores it.
+        await region.Publish(Location("07", id, 1, 11).AsImmutable()).WaitAsync(WriteBound);
+        await fixture.Cluster.DeactivateAsync(region);
+        var reloaded = (await region.GetLocations(new[] { id }.AsImmutable<IReadOnlyCollection<string>>())).Value;
+        Assert.Equal([11L], reloaded.Select(l => l.Items.Single().OnHand));
+    }
+
     /// <summary>Reads until <paramref name="done"/> holds; every read must answer within the read bound.</summary>
     private static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done)
     {

@@ -18,14 +18,36 @@ public class AggregationTimingTests
         Assert.Equal(Ms(expectedMs), AggregationTiming.PushDelayAfter(Ms(costMs), Ms(sinceMs)));
 
     [Theory]
-    [InlineData(10, 2, 0, 250)]         // a quiet report changed two rows: the quarter second stands
-    [InlineData(10, 1_000, 0, 500)]     // a thousand rows built afresh: half a second
-    [InlineData(10, 4_000, 0, 2_000)]   // a region whose every row changed (a national load): two seconds
-    [InlineData(10, 4_000, 1_500, 500)] // ... counted from the end of the last push
-    [InlineData(10, 100_000, 0, 2_000)] // never more than two seconds for rows
-    [InlineData(1_500, 4_000, 0, 3_000)] // twice the summing, if that is longer
-    public void A_region_that_rebuilt_many_rows_waits_longer_before_its_next_push(double costMs, int rebuilt, double sinceMs, double expectedMs) =>
-        Assert.Equal(Ms(expectedMs), AggregationTiming.PushDelayAfter(Ms(costMs), Ms(sinceMs), rebuilt));
+    [InlineData(10, 0, 0, 250)]         // within the row budget: the quarter second stands
+    [InlineData(10, 0, 1_000, 1_000)]   // the budget asks for a second: a second
+    [InlineData(1_500, 0, 1_000, 3_000)] // twice the summing, if that is longer
+    public void A_region_waits_for_its_row_budget_too(double costMs, double sinceMs, double budgetMs, double expectedMs) =>
+        Assert.Equal(Ms(expectedMs), AggregationTiming.PushDelayAfter(Ms(costMs), Ms(sinceMs), Ms(budgetMs)));
+
+    [Fact]
+    public void A_row_budget_lets_a_few_full_pushes_through_then_about_one_a_second()
+    {
+        var time = new ManualTime();
+        var budget = new RowBudget(time);
+        // Four pushes of a national-size region (4,000 rows each) in quick succession: none waits.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, budget.Wait());
+            budget.Spend(4_000);
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        // The fifth waits until the budget is back: about a second for 4,000 rows, less the time since.
+        budget.Spend(4_000);
+        Assert.InRange(budget.Wait(), TimeSpan.FromMilliseconds(900), TimeSpan.FromMilliseconds(1_000));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.Zero, budget.Wait());
+        // A quiet region refills to the burst, never beyond.
+        time.Advance(TimeSpan.FromHours(1));
+        for (var i = 0; i < 4; i++) budget.Spend(4_000);
+        Assert.Equal(TimeSpan.Zero, budget.Wait());
+        budget.Spend(1);
+        Assert.True(budget.Wait() > TimeSpan.Zero);
+    }
 
     [Fact]
     public void A_region_that_never_pushed_waits_the_quiet_delay() =>
@@ -37,4 +59,13 @@ public class AggregationTimingTests
     [InlineData(100, 150)]            // published 100 ms ago: a quarter second after that one
     public void A_location_publishes_soon_when_quiet_and_at_most_every_quarter_second_under_a_stream(double sinceMs, double expectedMs) =>
         Assert.Equal(Ms(expectedMs), AggregationTiming.DelayAfter(sinceMs == double.MaxValue ? TimeSpan.MaxValue : Ms(sinceMs)));
+
+    /// <summary>A clock that moves only when told (TimeProvider's timestamps in ticks).</summary>
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks = TimeSpan.TicksPerHour;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => _ticks;
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
 }

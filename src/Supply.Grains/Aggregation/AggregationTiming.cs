@@ -24,30 +24,18 @@ public static class AggregationTiming
         sinceLast >= MinInterval ? QuietDelay : TimeSpan.FromTicks(Math.Max(QuietDelay.Ticks, (MinInterval - sinceLast).Ticks));
 
     /// <summary>
-    /// What each row a push had to build again adds to the least time before the next push (up to
-    /// <see cref="MaxPushSpacing"/>). A push's real cost is the rows it builds afresh, which the nation then holds until the
-    /// next push: long enough for the collector to promote and copy them. A few changed rows (a quiet report) keep the quarter
-    /// second; a region whose every row changed (a national load: ~4,000 rows) pushes every 2 s, which made that load about
-    /// a third faster (benchmarks/README.md).
+    /// The push delay when the last push's totals took <paramref name="lastCost"/> to compute and were computed
+    /// <paramref name="sinceLastPush"/> ago, and the region's row budget (<see cref="RowBudget"/>) asks it to wait
+    /// <paramref name="budgetWait"/>: as <see cref="DelayAfter"/>, and the next push starts at least twice that cost after the
+    /// last one ended (so a region under a stream of publications spends at most about a third of its time on pushes). A push
+    /// long ago holds nothing back: a slow one under a load minutes before (or one stretched by a collection) must not delay
+    /// the next quiet change.
     /// </summary>
-    public static readonly TimeSpan PerRebuiltRow = TimeSpan.FromMilliseconds(0.5);
-
-    /// <summary>The most that rebuilt rows stretch the time between two pushes of a region.</summary>
-    public static readonly TimeSpan MaxPushSpacing = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// The push delay when the last push's totals took <paramref name="lastCost"/> to compute, rebuilt
-    /// <paramref name="rebuiltRows"/> rows and were computed <paramref name="sinceLastPush"/> ago: as <see cref="DelayAfter"/>,
-    /// the next push starts at least twice that cost after the last one ended (so a region under a stream of publications
-    /// spends at most about a third of its time on pushes), and at least <see cref="PerRebuiltRow"/> per rebuilt row
-    /// (at most <see cref="MaxPushSpacing"/>). A push long ago holds nothing back: a slow one under a load minutes before
-    /// (or one stretched by a collection) must not delay the next quiet change.
-    /// </summary>
-    public static TimeSpan PushDelayAfter(TimeSpan lastCost, TimeSpan sinceLastPush, int rebuiltRows = 0)
+    public static TimeSpan PushDelayAfter(TimeSpan lastCost, TimeSpan sinceLastPush, TimeSpan budgetWait = default)
     {
         if (sinceLastPush == TimeSpan.MaxValue) return QuietDelay;
-        var spacing = Math.Max(2 * lastCost.Ticks, Math.Min(MaxPushSpacing.Ticks, rebuiltRows * PerRebuiltRow.Ticks));
-        return TimeSpan.FromTicks(Math.Max(DelayAfter(sinceLastPush).Ticks, spacing - sinceLastPush.Ticks));
+        var delay = Math.Max(DelayAfter(sinceLastPush).Ticks, 2 * lastCost.Ticks - sinceLastPush.Ticks);
+        return TimeSpan.FromTicks(Math.Max(delay, budgetWait.Ticks));
     }
 
     /// <summary>Least time between the starts of two state writes of one aggregate: its whole state is rewritten, and it can be rebuilt from the locations.</summary>

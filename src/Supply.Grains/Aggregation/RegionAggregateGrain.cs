@@ -33,7 +33,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private bool _pushArmed;
     private int _pushFailures;
     private TimeSpan _lastPushCost; // computing a large region's totals takes a while: debounce longer than that
-    private int _lastPushRebuilt;   // rows the last push built afresh (AggregationTiming.PerRebuiltRow)
+    private readonly RowBudget _rowBudget; // rows pushes may build afresh, over time
     private long _lastPushEnded;    // timestamp (TimeProvider) when it was last computed; 0: never
     private (long Version, LocationComplianceRequest Request, RegionComplianceParts Parts)? _compliance; // the last answer, at _version
 
@@ -45,6 +45,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         _time = time;
         _logger = logger;
         _writer = new CoalescingWriter(WriteSnapshot, time, AggregationTiming.MinWriteInterval);
+        _rowBudget = new RowBudget(time);
     }
 
     private string RegionCode => this.GetPrimaryKeyString();
@@ -175,7 +176,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         _version = Aggregates.NextVersion(_version, _time.GetUtcNow());
         _unpushed = true;
         SchedulePush(AggregationTiming.PushDelayAfter(_lastPushCost, _lastPushEnded == 0 ? TimeSpan.MaxValue : _time.GetElapsedTime(_lastPushEnded),
-            _lastPushRebuilt));
+            _rowBudget.Wait()));
     }
 
     /// <summary>Debounce: one timer tick per burst of changes; the tick pushes the newest totals.</summary>
@@ -222,7 +223,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
         var computing = _time.GetTimestamp();
         var totals = Aggregates.RegionTotalsOf(RegionCode, _version, _locations.Values, _rows);
         _lastPushCost = _time.GetElapsedTime(computing);
-        _lastPushRebuilt = _rows.RebuiltByLastRead;
+        _rowBudget.Spend(_rows.RebuiltByLastRead);
         _lastPushEnded = _time.GetTimestamp();
         await Nation.Push(totals.AsImmutable());
         _pushedVersion = Math.Max(_pushedVersion, totals.Version);

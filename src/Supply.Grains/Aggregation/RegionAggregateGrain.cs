@@ -24,6 +24,7 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private readonly TimeProvider _time;
     private readonly ILogger<RegionAggregateGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly RowBudget _rowBudget; // rows pushes may build afresh, over time
     private Dictionary<string, LocationTotals> _locations = new(StringComparer.Ordinal);
     private RegionRows _rows = new(); // the rows of _locations, kept up to date one publication at a time
     private long _version;
@@ -33,7 +34,6 @@ public sealed partial class RegionAggregateGrain : Grain, IRegionAggregateGrain
     private bool _pushArmed;
     private int _pushFailures;
     private TimeSpan _lastPushCost; // computing a large region's totals takes a while: debounce longer than that
-    private readonly RowBudget _rowBudget; // rows pushes may build afresh, over time
     private long _lastPushEnded;    // timestamp (TimeProvider) when it was last computed; 0: never
     private (long Version, LocationComplianceRequest Request, RegionComplianceParts Parts)? _compliance; // the last answer, at _version
 

@@ -38,7 +38,7 @@ public static class AggregationTiming
         return TimeSpan.FromTicks(Math.Max(delay, budgetWait.Ticks));
     }
 
-    /// <summary>Least time between the starts of two state writes of one aggregate: its whole state is rewritten, and it can be rebuilt from the locations.</summary>
+    /// <summary>Least time between the starts of two state writes of one aggregate (the nation's whole state, a region's changed rows): it can be rebuilt from the locations.</summary>
     public static readonly TimeSpan MinWriteInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>Wait before retrying a failed publication or push: 0.5 s doubling up to 30 s.</summary>

@@ -20,7 +20,7 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
     private bool _running;
 
     /// <summary>
-    /// A write costs the whole state (a region of 100 locations × 2,000 items is tens of MB): the next one waits at least
+    /// A write can cost tens of MB (the nation's whole state; a region's rows when all its locations changed): the next one waits at least
     /// this many times as long as the last took, so rewriting the state never takes more than a small share of the
     /// machine, however large it grows. Aggregates can be rebuilt from the locations; their writes may lag.
     /// </summary>
@@ -28,7 +28,7 @@ internal sealed class CoalescingWriter(Func<Task> write, TimeProvider time, Time
 
     /// <summary>
     /// One aggregate state write at a time per silo: every aggregate's whole state goes through the same storage (one
-    /// SQLite writer) as the locations' reports, and 21 regions of tens of MB each, written at once, would stall the
+    /// SQLite writer) as the locations' reports, and 21 regions' rows, tens of MB each after a national load, written at once, would stall the
     /// reports behind them. Queued one by one, reports get their commits in between.
     /// </summary>
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);

@@ -17,7 +17,7 @@ public sealed class DrillDownTests(DashboardFixture fixture)
         var page = await fixture.NewPageAsync();
         await page.SignInAsync();
         await page.Locator("[data-testid=region-map] a[data-region='14']").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/region/14", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith("/region/14", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByTestId("region-title")).ToContainTextAsync("Västra Götaland");
 
         var supplies = page.GetByTestId("supplies").Locator("tbody tr");
@@ -28,7 +28,7 @@ public sealed class DrillDownTests(DashboardFixture fixture)
 
         var locationId = (await locationLinks.First.TextContentAsync())!.Trim();
         await locationLinks.First.ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith($"/location/{locationId}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith($"/location/{locationId}", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByTestId("location-title")).ToContainTextAsync(locationId);
         await Expect(page.GetByTestId("breadcrumb")).ToContainTextAsync("Västra Götaland");
         // Lots with their expiry dates (ISO dates) and the item lines above them.

@@ -13,7 +13,10 @@ public static class DashboardPages
         await page.SelectOptionAsync("#role", role);
         if (region is not null) await page.SelectOptionAsync("#region", region);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Commit, not the default Load: the redirect's load event can be missed between the URL check and the wait
+        // (seen once in CI as a 30 s timeout after "networkidle" had fired); the circuit wait below is the real readiness.
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await page.WaitForInteractiveAsync();
     }
 

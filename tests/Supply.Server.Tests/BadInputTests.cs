@@ -50,7 +50,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
             "malformed location id" => Snapshot("bad/location id", "r", t, Line(Paracetamol, 1)),
             "unknown location" => Snapshot("se-99-nowhere", "r", t, Line(Paracetamol, 1)),
             "missing as_of" => new StockReport { ReportId = "r", LocationId = loc, Snapshot = new Snapshot { Lines = { Line(Paracetamol, 1) } } },
-            "as_of in the future" => Snapshot(loc, "r", Now.AddHours(2), Line(Paracetamol, 1)),
+            "as_of in the future" => Snapshot(loc, "r", DateTimeOffset.UtcNow.AddHours(2), Line(Paracetamol, 1)),
             "no body" => new StockReport { ReportId = "r", LocationId = loc, AsOf = Timestamp.FromDateTimeOffset(t) },
             "empty snapshot" => Snapshot(loc, "r", t),
             "unknown item" => Snapshot(loc, "r", t, Line("npl:11111111", 1)),

@@ -126,6 +126,27 @@ public sealed class LedgerSerializationTests
     }
 
     [Fact]
+    public void A_ledger_stored_with_string_arrays_before_packing_reads_back_the_same()
+    {
+        var ledger = LedgerWithEverything();
+        var packed = new LocationLedgerConverter().ConvertToSurrogate(ledger);
+        Assert.Null(packed.ItemIds); // written packed: Orleans tracks no string of the columns one by one
+        var old = packed with
+        {
+            ItemIds = Strings(packed.PackedItemIds), SnapshotReportIds = PackedStrings.Unpack(packed.PackedSnapshotReportIds),
+            LotNumbers = Strings(packed.PackedLotNumbers), ReceiptIds = Strings(packed.PackedReceiptIds),
+            PackedItemIds = null, PackedSnapshotReportIds = null, PackedLotNumbers = null, PackedReceiptIds = null,
+        };
+
+        var copy = new LocationLedgerConverter().ConvertFromSurrogate(old);
+
+        Assert.Equal(ledger.CurrentStock().Select(s => s with { Lots = [] }), copy.CurrentStock().Select(s => s with { Lots = [] }));
+        Assert.Equal(ledger.CurrentStock().SelectMany(s => s.Lots), copy.CurrentStock().SelectMany(s => s.Lots));
+        Assert.Equal(ledger.History(), copy.History());
+        static string[] Strings(byte[]? column) => PackedStrings.Unpack(column).Select(s => s!).ToArray();
+    }
+
+    [Fact]
     public void The_stored_ledger_is_binary_not_json()
     {
         var grainStorageSerializer = new OrleansGrainStorageSerializer(DomainSerializer.Instance);

@@ -41,4 +41,31 @@ public sealed class LocationTotalsSerializationTests
         Assert.Null(back.Items[1].SnapshotAsOf);
         Assert.Equal(TimeSpan.FromHours(1), back.Items[0].AsOf!.Value.Offset);
     }
+
+    [Fact]
+    public void Totals_stored_with_string_arrays_before_packing_read_back_the_same()
+    {
+        var totals = new LocationTotals("se-12-a", "12", "south", 7, null, null, new DateOnly(2026, 11, 20),
+        [
+            new LocationItemTotals("npl:20050101000017", "A10", 500, 20, 5, 475, 400, 12.5, 0, null,
+                [new ExpiringQuantity(new DateOnly(2027, 1, 31), 200, "L-A"), new ExpiringQuantity(new DateOnly(2027, 6, 30), 250)]),
+            new LocationItemTotals("ppe:gloves", "", 0, 0, 0, 0, 0, 0, 30, null, []),
+        ]);
+        var packed = new LocationTotalsConverter().ConvertToSurrogate(totals);
+        Assert.Null(packed.ItemIds);
+        var old = packed with
+        {
+            ItemIds = Strings(packed.PackedItemIds), Groups = Strings(packed.PackedGroups), LotNumbers = Strings(packed.PackedLotNumbers),
+            PackedItemIds = null, PackedGroups = null, PackedLotNumbers = null,
+        };
+
+        var back = new LocationTotalsConverter().ConvertFromSurrogate(old);
+
+        Assert.Equal(totals.Items.Select(i => i with { Expiries = [] }), back.Items.Select(i => i with { Expiries = [] }));
+        Assert.Equal(totals.Items.SelectMany(i => i.Expiries), back.Items.SelectMany(i => i.Expiries));
+        // Stored before lot numbers were kept at all: each reads as "".
+        Assert.All(new LocationTotalsConverter().ConvertFromSurrogate(old with { LotNumbers = null }).Items.SelectMany(i => i.Expiries),
+            e => Assert.Equal("", e.LotNumber));
+        static string[] Strings(byte[]? column) => PackedStrings.Unpack(column).Select(s => s!).ToArray();
+    }
 }

@@ -79,6 +79,8 @@ public sealed class LocationLedger
     private int ApplySnapshot(string reportId, DateTimeOffset asOf, bool physicalCount, IReadOnlyList<SnapshotLine> lines, ICatalogView catalog)
     {
         var applied = 0;
+        // Every line's item gets an entry (the lines name distinct items): size the table once, not in a dozen doublings.
+        Items.EnsureCapacity(lines.Count);
         foreach (var line in lines)
         {
             var item = ItemFor(line.ItemId, catalog);

@@ -19,8 +19,10 @@ public struct LocationTotalsSurrogate
     [Id(5)] public DateTimeOffset? LastReceivedAt;
     [Id(6)] public int UsableOn; // DateOnly day number
 
-    [Id(10)] public string[] ItemIds;
-    [Id(11)] public string[] Groups;
+    // The string columns are packed (PackedStrings, fields 40-42); states stored before that have them as string arrays
+    // (10, 11, 24), read still.
+    [Id(10)] public string[]? ItemIds;
+    [Id(11)] public string[]? Groups;
     [Id(12)] public long[] OnHand;
     [Id(13)] public long[] Reserved;
     [Id(14)] public long[] Quarantined;
@@ -46,6 +48,10 @@ public struct LocationTotalsSurrogate
     [Id(34)] public double[]? Level;
     [Id(35)] public double[]? Slope;
     [Id(36)] public int[]? Observations;
+
+    [Id(40)] public byte[]? PackedItemIds;
+    [Id(41)] public byte[]? PackedGroups;
+    [Id(42)] public byte[]? PackedLotNumbers;
 }
 
 [RegisterConverter]
@@ -60,12 +66,13 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
         {
             LocationId = value.LocationId, RegionCode = value.RegionCode, HealthcareRegion = value.HealthcareRegion, Version = value.Version,
             LastAsOf = value.LastAsOf, LastReceivedAt = value.LastReceivedAt, UsableOn = value.UsableOn.DayNumber,
-            ItemIds = new string[n], Groups = new string[n], OnHand = new long[n], Reserved = new long[n], Quarantined = new long[n],
+            OnHand = new long[n], Reserved = new long[n], Quarantined = new long[n],
             Available = new long[n], Usable = new long[n], DailyConsumption = new double[n], Discrepancy = new long[n],
             AsOfTicks = new long[n], AsOfOffsets = new short[n], ExpiryCounts = new int[n], ExpiresOn = new int[expiries],
-            ExpiringQuantities = new long[expiries], LotNumbers = new string[expiries], SnapshotAsOfTicks = new long[n],
+            ExpiringQuantities = new long[expiries], SnapshotAsOfTicks = new long[n],
             SnapshotAsOfOffsets = new short[n],
         };
+        var (itemIds, groups, lotNumbers) = (new string[n], new string[n], new string[expiries]);
         var e = 0;
         if (value.Items.Any(i => i.Trend != default))
         {
@@ -81,8 +88,8 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
                 (s.Burn7[i], s.Observations7![i], s.Burn28![i], s.Observations28![i]) = (t.Burn7, t.Observations7, t.Burn28, t.Observations28);
                 (s.Level![i], s.Slope![i], s.Observations![i]) = (t.Level, t.Slope, t.Observations);
             }
-            s.ItemIds[i] = item.ItemId;
-            s.Groups[i] = item.SubstitutionGroup;
+            itemIds[i] = item.ItemId;
+            groups[i] = item.SubstitutionGroup;
             s.OnHand[i] = item.OnHand;
             s.Reserved[i] = item.Reserved;
             s.Quarantined[i] = item.Quarantined;
@@ -97,25 +104,29 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
             {
                 var x = item.Expiries[j];
                 s.ExpiresOn[e] = x.ExpiresOn.DayNumber;
-                s.LotNumbers[e] = x.LotNumber ?? "";
+                lotNumbers[e] = x.LotNumber ?? "";
                 s.ExpiringQuantities[e++] = x.Quantity;
             }
         }
+        (s.PackedItemIds, s.PackedGroups, s.PackedLotNumbers) = (PackedStrings.Pack(itemIds), PackedStrings.Pack(groups), PackedStrings.Pack(lotNumbers));
         return s;
     }
 
     public LocationTotals ConvertFromSurrogate(in LocationTotalsSurrogate s)
     {
-        var items = new LocationItemTotals[s.ItemIds.Length];
+        var (itemIds, groups) = (PackedStrings.Read(s.PackedItemIds, s.ItemIds), PackedStrings.Read(s.PackedGroups, s.Groups));
+        // States stored before lots were kept have no lot numbers at all: read as "".
+        var lotNumbers = s.PackedLotNumbers is null && s.LotNumbers is null ? null : PackedStrings.Read(s.PackedLotNumbers, s.LotNumbers);
+        var items = new LocationItemTotals[itemIds.Length];
         var e = 0;
         for (var i = 0; i < items.Length; i++)
         {
             var expiries = s.ExpiryCounts[i] == 0 ? [] : new ExpiringQuantity[s.ExpiryCounts[i]];
             for (var k = 0; k < expiries.Length; k++, e++)
-                expiries[k] = new ExpiringQuantity(DateOnly.FromDayNumber(s.ExpiresOn[e]), s.ExpiringQuantities[e], LotNumber(s.LotNumbers, e));
+                expiries[k] = new ExpiringQuantity(DateOnly.FromDayNumber(s.ExpiresOn[e]), s.ExpiringQuantities[e], LotNumber(lotNumbers, e));
             DateTimeOffset? asOf = s.AsOfTicks[i] == 0 ? null : StoredTime.Join(s.AsOfTicks[i], s.AsOfOffsets[i]);
             DateTimeOffset? snapshotAsOf = s.SnapshotAsOfTicks is { } ticks && ticks[i] != 0 ? StoredTime.Join(ticks[i], s.SnapshotAsOfOffsets![i]) : null;
-            items[i] = new LocationItemTotals(SharedStrings.Of(s.ItemIds[i]), SharedStrings.Of(s.Groups[i]), s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
+            items[i] = new LocationItemTotals(SharedStrings.Of(itemIds[i]!), SharedStrings.Of(groups[i] ?? ""), s.OnHand[i], s.Reserved[i], s.Quarantined[i], s.Available[i],
                 s.Usable[i], s.DailyConsumption[i], s.Discrepancy[i], asOf, expiries, snapshotAsOf,
                 s.Burn7 is null ? default : new Supply.Domain.Forecast.TrendState(s.Burn7[i], s.Observations7![i], s.Burn28![i],
                     s.Observations28![i], s.Level![i], s.Slope![i], s.Observations![i]));
@@ -126,5 +137,5 @@ public sealed class LocationTotalsConverter : IConverter<LocationTotals, Locatio
 
     // Many locations hold the same lots of an item (one delivery spread over a region): one string per lot number
     // keeps a region's copies from costing a string each.
-    private static string LotNumber(string[]? numbers, int at) => numbers is null ? "" : SharedStrings.Of(numbers[at]);
+    private static string LotNumber(string?[]? numbers, int at) => numbers?[at] is { } number ? SharedStrings.Of(number) : "";
 }

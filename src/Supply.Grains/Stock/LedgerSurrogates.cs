@@ -17,9 +17,10 @@ public struct LocationLedgerSurrogate
     [Id(2)] public DateTimeOffset? LastReceivedAt;
     [Id(3)] public DateTimeOffset? LastAsOf;
 
-    // Items: one entry per item; SnapshotReportIds[i] is null when item i has no snapshot.
-    [Id(10)] public string[] ItemIds;
-    [Id(11)] public string?[] SnapshotReportIds;
+    // Items: one entry per item; the report id of item i is null when it has no snapshot. The string columns are packed
+    // (PackedStrings, fields 60-63); states stored before that have them as string arrays (10, 11, 21, 30), read still.
+    [Id(10)] public string[]? ItemIds;
+    [Id(11)] public string?[]? SnapshotReportIds;
     [Id(12)] public long[] SnapshotAsOfTicks;
     [Id(13)] public short[] SnapshotAsOfOffsets;
     [Id(14)] public bool[] PhysicalCounts;
@@ -29,7 +30,7 @@ public struct LocationLedgerSurrogate
     [Id(18)] public double[] AverageDailyConsumption;
     // Lots of all snapshots in item order; LotCounts[i] of them belong to item i.
     [Id(20)] public int[] LotCounts;
-    [Id(21)] public string[] LotNumbers;
+    [Id(21)] public string[]? LotNumbers;
     [Id(22)] public int[] LotExpiresOn;
     [Id(23)] public long[] LotQuantities;
     // Movements after each item's snapshot (rare), in item order; MovementCounts[i] of them belong to item i.
@@ -37,7 +38,7 @@ public struct LocationLedgerSurrogate
     [Id(26)] public MovementEntry[] Movements;
 
     // Receipts of the newest reports.
-    [Id(30)] public string[] ReceiptIds;
+    [Id(30)] public string[]? ReceiptIds;
     [Id(31)] public byte[] ReceiptKinds;
     [Id(32)] public long[] ReceiptAsOfTicks;
     [Id(33)] public short[] ReceiptAsOfOffsets;
@@ -59,6 +60,11 @@ public struct LocationLedgerSurrogate
     [Id(53)] public float[]? ReportedRates;
     [Id(54)] public int[]? ConsumedRuns;
     [Id(55)] public double[]? Consumed;
+
+    [Id(60)] public byte[]? PackedItemIds;
+    [Id(61)] public byte[]? PackedSnapshotReportIds;
+    [Id(62)] public byte[]? PackedLotNumbers;
+    [Id(63)] public byte[]? PackedReceiptIds;
 }
 
 [RegisterConverter]
@@ -80,9 +86,9 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
         var s = new LocationLedgerSurrogate
         {
             LocationId = value.LocationId, Version = value.Version, LastReceivedAt = value.LastReceivedAt, LastAsOf = value.LastAsOf,
-            ItemIds = new string[n], SnapshotReportIds = new string?[n], SnapshotAsOfTicks = new long[n], SnapshotAsOfOffsets = new short[n],
+            SnapshotAsOfTicks = new long[n], SnapshotAsOfOffsets = new short[n],
             PhysicalCounts = new bool[n], OnHand = new long[n], Reserved = new long[n], Quarantined = new long[n],
-            AverageDailyConsumption = new double[n], LotCounts = new int[n], LotNumbers = new string[lots], LotExpiresOn = new int[lots],
+            AverageDailyConsumption = new double[n], LotCounts = new int[n], LotExpiresOn = new int[lots],
             LotQuantities = new long[lots], MovementCounts = new int[n], Movements = new MovementEntry[movements],
             ConsumptionPeriodDays = new int[n], StockoutDays = new int[n],
         };
@@ -95,13 +101,14 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
             s.ConsumedRuns = new int[n];
             s.Consumed = new double[consumed];
         }
+        var (itemIds, reportIds, lotNumbers) = (new string[n], new string?[n], new string[lots]);
         int i = 0, lot = 0, movement = 0, rep = 0, con = 0;
         foreach (var (id, item) in value.Items)
         {
-            s.ItemIds[i] = id;
+            itemIds[i] = id;
             if (item.Snapshot is { } snap)
             {
-                s.SnapshotReportIds[i] = snap.ReportId;
+                reportIds[i] = snap.ReportId;
                 (s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]) = StoredTime.Split(snap.AsOf);
                 s.PhysicalCounts[i] = snap.PhysicalCount;
                 s.OnHand[i] = snap.OnHand;
@@ -114,7 +121,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 for (var j = 0; j < snap.Lots.Count; j++) // by index: a foreach over the list would box its enumerator per item
                 {
                     var l = snap.Lots[j];
-                    s.LotNumbers[lot] = l.LotNumber;
+                    lotNumbers[lot] = l.LotNumber;
                     s.LotExpiresOn[lot] = l.ExpiresOn.DayNumber;
                     s.LotQuantities[lot++] = l.Quantity;
                 }
@@ -134,9 +141,12 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
             }
             i++;
         }
+        s.PackedItemIds = PackedStrings.Pack(itemIds);
+        s.PackedSnapshotReportIds = PackedStrings.Pack(reportIds);
+        s.PackedLotNumbers = PackedStrings.Pack(lotNumbers);
 
         var r = value.Receipts.Count;
-        s.ReceiptIds = new string[r];
+        var receiptIds = new string[r];
         s.ReceiptKinds = new byte[r];
         s.ReceiptAsOfTicks = new long[r];
         s.ReceiptAsOfOffsets = new short[r];
@@ -149,7 +159,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
         var k = 0;
         foreach (var receipt in value.Receipts.Values)
         {
-            s.ReceiptIds[k] = receipt.ReportId;
+            receiptIds[k] = receipt.ReportId;
             s.ReceiptKinds[k] = (byte)receipt.Kind;
             (s.ReceiptAsOfTicks[k], s.ReceiptAsOfOffsets[k]) = StoredTime.Split(receipt.AsOf);
             (s.ReceiptReceivedTicks[k], s.ReceiptReceivedOffsets[k]) = StoredTime.Split(receipt.ReceivedAt);
@@ -158,6 +168,7 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
             s.ReceiptLinesApplied[k] = receipt.LinesApplied;
             s.ReceiptVersions[k++] = receipt.Version;
         }
+        s.PackedReceiptIds = PackedStrings.Pack(receiptIds);
         return s;
     }
 
@@ -167,16 +178,18 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
         {
             LocationId = s.LocationId, Version = s.Version, LastReceivedAt = s.LastReceivedAt, LastAsOf = s.LastAsOf,
         };
-        ledger.Items.EnsureCapacity(s.ItemIds.Length);
+        var (itemIds, reportIds) = (PackedStrings.Read(s.PackedItemIds, s.ItemIds), PackedStrings.Read(s.PackedSnapshotReportIds, s.SnapshotReportIds));
+        var (lotNumbers, receiptIds) = (PackedStrings.Read(s.PackedLotNumbers, s.LotNumbers), PackedStrings.Read(s.PackedReceiptIds, s.ReceiptIds));
+        ledger.Items.EnsureCapacity(itemIds.Length);
         int lot = 0, movement = 0, rep = 0, con = 0;
-        for (var i = 0; i < s.ItemIds.Length; i++)
+        for (var i = 0; i < itemIds.Length; i++)
         {
             var item = new ItemLedger();
-            if (s.SnapshotReportIds[i] is { } reportId)
+            if (reportIds[i] is { } reportId)
             {
                 var lots = s.LotCounts[i] == 0 ? [] : new Lot[s.LotCounts[i]];
                 for (var j = 0; j < lots.Length; j++, lot++)
-                    lots[j] = new Lot(s.LotNumbers[lot], DateOnly.FromDayNumber(s.LotExpiresOn[lot]), s.LotQuantities[lot]);
+                    lots[j] = new Lot(lotNumbers[lot]!, DateOnly.FromDayNumber(s.LotExpiresOn[lot]), s.LotQuantities[lot]);
                 item.Snapshot = new SnapshotEntry(reportId, StoredTime.Join(s.SnapshotAsOfTicks[i], s.SnapshotAsOfOffsets[i]), s.PhysicalCounts[i],
                     s.OnHand[i], s.Reserved[i], s.Quarantined[i], lots, s.AverageDailyConsumption[i],
                     s.ConsumptionPeriodDays?[i] ?? 0, s.StockoutDays?[i] ?? 0);
@@ -191,11 +204,11 @@ public sealed class LocationLedgerConverter : IConverter<LocationLedger, Locatio
                 rep += r;
                 con += c;
             }
-            ledger.Items[SharedStrings.Of(s.ItemIds[i])] = item;
+            ledger.Items[SharedStrings.Of(itemIds[i]!)] = item;
         }
-        ledger.Receipts.EnsureCapacity(s.ReceiptIds.Length);
-        for (var k = 0; k < s.ReceiptIds.Length; k++)
-            ledger.Receipts[s.ReceiptIds[k]] = new ReportReceipt(s.ReceiptIds[k], (ReportKind)s.ReceiptKinds[k],
+        ledger.Receipts.EnsureCapacity(receiptIds.Length);
+        for (var k = 0; k < receiptIds.Length; k++)
+            ledger.Receipts[receiptIds[k]!] = new ReportReceipt(receiptIds[k]!, (ReportKind)s.ReceiptKinds[k],
                 StoredTime.Join(s.ReceiptAsOfTicks[k], s.ReceiptAsOfOffsets[k]), StoredTime.Join(s.ReceiptReceivedTicks[k], s.ReceiptReceivedOffsets[k]),
                 s.ReceiptLines[k], (ReportOutcome)s.ReceiptOutcomes[k], s.ReceiptLinesApplied[k], s.ReceiptVersions[k]);
         return ledger;

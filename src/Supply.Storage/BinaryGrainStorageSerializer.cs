@@ -1,3 +1,4 @@
+using System.Buffers;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -12,6 +13,9 @@ namespace Supply.Storage;
 public sealed class BinaryGrainStorageSerializer(Serializer serializer) : IGrainStorageSerializer
 {
     public BinaryData Serialize<T>(T? input) => new(serializer.SerializeToArray(input));
+
+    /// <summary>The same bytes, into <paramref name="output"/>: a pooled buffer the storage hands back once they are stored.</summary>
+    public void Serialize<T>(T? input, IBufferWriter<byte> output) => serializer.Serialize(input, output);
 
     public T Deserialize<T>(BinaryData input) => serializer.Deserialize<T>(input.ToMemory())!;
 }

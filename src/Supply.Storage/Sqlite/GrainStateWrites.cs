@@ -10,7 +10,7 @@ internal enum OpKind
 }
 
 /// <summary>A grain-state write or clear waiting for the group commit. One per call: the hot path's only object besides the data.</summary>
-internal sealed class PendingOp(OpKind kind, string grainId, string stateName, string? expectedEtag, string? newEtag, byte[]? data)
+internal sealed class PendingOp(OpKind kind, string grainId, string stateName, string? expectedEtag, string? newEtag, ReadOnlyMemory<byte>? data)
     : GroupCommitOp
 {
     public OpKind Kind { get; } = kind;
@@ -18,7 +18,8 @@ internal sealed class PendingOp(OpKind kind, string grainId, string stateName, s
     public string StateName { get; } = stateName;
     public string? ExpectedEtag { get; } = expectedEtag;
     public string? NewEtag { get; } = newEtag;
-    public byte[]? Data { get; } = data;
+    /// <summary>The serialized state (null for a clear); its buffer may be pooled, so it is read only until the op completes.</summary>
+    public ReadOnlyMemory<byte>? Data { get; } = data;
 
     // Set by the writer thread; read by it after commit.
     public string? ResultEtag { get; set; }
@@ -91,7 +92,7 @@ internal sealed class GrainStateStatements : IGroupCommitStatements<PendingOp>
                 // Caller believes there is no row: insert, never overwrite.
                 SetKey(_insert, op);
                 _insert.Parameters[3].Value = op.NewEtag;
-                _insert.Parameters[4].Value = op.Data;
+                _insert.Parameters[4].Value = op.Data!.Value; // SQLite copies the bytes when they are bound
                 _insert.Parameters[5].Value = now;
                 if (_insert.ExecuteNonQuery() == 1)
                     return Succeed(op, op.NewEtag);
@@ -100,7 +101,7 @@ internal sealed class GrainStateStatements : IGroupCommitStatements<PendingOp>
             case OpKind.Write:
                 SetKey(_update, op);
                 _update.Parameters[3].Value = op.NewEtag;
-                _update.Parameters[4].Value = op.Data;
+                _update.Parameters[4].Value = op.Data!.Value;
                 _update.Parameters[5].Value = now;
                 _update.Parameters[6].Value = op.ExpectedEtag;
                 if (_update.ExecuteNonQuery() == 1)

@@ -70,9 +70,9 @@ public sealed class StateSizeTests(ITestOutputHelper output)
             region.Locations[id] = Aggregates.TotalsOf(Ledger(id, itemsPerRegionLocation, lots, small), small, DateOnly.FromDateTime(Now.UtcDateTime))!;
         var regionBytes = SizeOf(region);
         var regionTotals = Aggregates.RegionTotalsOf("12", 1, region.Locations.Values);
-        var nation = new NationalAggregateState { Version = 1 };
+        var nation = new NationalAggregateState { Version = 1, StoredRegions = [] };
         foreach (var code in Regions.All.Select(r => r.Code))
-            nation.Regions[code] = regionTotals with { RegionCode = code };
+            nation.StoredRegions.Add(new StoredRegionTotals(regionTotals with { RegionCode = code }));
         var nationBytes = SizeOf(nation);
 
         var catalogBytes = SizeOf(new CatalogState { Book = Catalog(items, Enumerable.Range(0, 2_000).Select(i => $"se-12-hosp-{i:D4}")) });

@@ -25,9 +25,17 @@ public sealed class RegionLocationRow
 }
 
 /// <summary>What the national aggregate stores: the newest totals of each region and its version.</summary>
+/// <remarks>
+/// Regions are stored in <see cref="StoredRegions"/>, column by column (RegionTotalsSurrogate). States written before
+/// that hold them as JSON in <see cref="Regions"/>; they are read, and stored as columns on the next write.
+/// </remarks>
 [GenerateSerializer]
 public sealed class NationalAggregateState
 {
     [Id(0)] public Dictionary<string, RegionTotals> Regions { get; set; } = new(StringComparer.Ordinal);
     [Id(1)] public long Version { get; set; }
+    [Id(2)] public List<StoredRegionTotals>? StoredRegions { get; set; }
+
+    /// <summary>Every region's totals, from whichever form the state was stored in.</summary>
+    public IEnumerable<RegionTotals> AllRegions() => StoredRegions?.Select(r => r.Totals) ?? Regions.Values;
 }

@@ -32,7 +32,7 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = await _state.ReadAsync(cancellationToken);
-        _regions = new Dictionary<string, RegionTotals>(stored.Regions, StringComparer.Ordinal);
+        _regions = stored.AllRegions().ToDictionary(r => r.RegionCode, StringComparer.Ordinal);
         _version = stored.Version;
     }
 
@@ -104,10 +104,11 @@ public sealed partial class NationalAggregateGrain : Grain, INationalAggregateGr
 
     private async Task WriteSnapshot()
     {
-        // Snapshot synchronously (see CoalescingWriter): the dictionary holds immutable records, so a shallow copy is enough.
+        // Snapshot synchronously (see CoalescingWriter): the dictionary holds immutable records, so a shallow copy is enough;
+        // they are turned into columns as the state is serialized, off this grain's turn (OffTurnState).
         var snapshot = new NationalAggregateState
         {
-            Regions = new Dictionary<string, RegionTotals>(_regions, StringComparer.Ordinal),
+            StoredRegions = _regions.Values.Select(r => new StoredRegionTotals(r)).ToList(),
             Version = _version,
         };
         try

@@ -69,6 +69,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
         foreach (var id in regionLocations)
             region.Locations[id] = Aggregates.TotalsOf(Ledger(id, itemsPerRegionLocation, lots, small), small, DateOnly.FromDateTime(Now.UtcDateTime))!;
         var regionBytes = SizeOf(region);
+        var regionRowBytes = SizeOf(new RegionLocationRow { Totals = region.Locations.Values.First() }); // what a write stores per location
         var regionTotals = Aggregates.RegionTotalsOf("12", 1, region.Locations.Values);
         var nation = new NationalAggregateState { Version = 1, StoredRegions = [] };
         foreach (var code in Regions.All.Select(r => r.Code))
@@ -86,6 +87,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
 
         output.WriteLine($"location ledger, {items:N0} items x {lots} lots:            {ledgerBytes,12:N0} bytes");
         output.WriteLine($"region aggregate, {locationsPerRegion} locations x {itemsPerRegionLocation:N0} items:     {regionBytes,12:N0} bytes");
+        output.WriteLine($"  one location's row of it:                        {regionRowBytes,12:N0} bytes");
         output.WriteLine($"national aggregate, 21 such regions:                {nationBytes,12:N0} bytes");
         output.WriteLine($"catalog, {items:N0} items + 2,000 locations:            {catalogBytes,12:N0} bytes");
         output.WriteLine($"shortage notices, 500:                              {noticesBytes,12:N0} bytes");

@@ -37,7 +37,9 @@ public sealed record FlatRow(
 public sealed class AggregationScenario(ClusterFixture fixture)
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>This scenario's day (not the run's): lots are dated from it. Locations publish on their own day, this one or the next.</summary>
+    public DateOnly Day { get; } = DateOnly.FromDateTime(DateTime.UtcNow);
 
     private readonly string _s = Guid.NewGuid().ToString("N")[..8];
 
@@ -117,28 +119,41 @@ public sealed class AggregationScenario(ClusterFixture fixture)
         new(id, location, Now.AddHours(-1), ReportKind.Movements, [],
             lines.Select(l => new MovementLine(l.Item, l.Type, l.Quantity, "", "", "", "")).ToList());
 
-    private static SnapshotLine Line(string item, long onHand, long reserved, long quarantined, double daily,
+    private SnapshotLine Line(string item, long onHand, long reserved, long quarantined, double daily,
         params (string Lot, int ExpiresInDays, long Quantity)[] lots) =>
         new(item, onHand, reserved, quarantined,
-            lots.Select(l => new LotInput(l.Lot, Today.AddDays(l.ExpiresInDays).ToString("yyyy-MM-dd"), l.Quantity)).ToList(), daily);
+            lots.Select(l => new LotInput(l.Lot, Day.AddDays(l.ExpiresInDays).ToString("yyyy-MM-dd"), l.Quantity)).ToList(), daily);
 
     /// <summary>The locations' current stock, straight from the location grains (the source of truth).</summary>
     public async Task<IReadOnlyList<LocationStockView>> Views() =>
         (await Task.WhenAll(Locations.Keys.Select(id => Grains.GetGrain<IStockLocationGrain>(id).GetStock(null)))).Select(v => v.Value).ToList();
 
     /// <summary>
-    /// What the national totals must be: computed here from the locations' stock with the domain's own coverage
-    /// rules (UsableStock), independently of the aggregation code.
+    /// The day <paramref name="national"/> says a location computed its usable stock on (the day it published; this
+    /// scenario's day while the nation does not hold it yet): the scenario's day, or the next if the run crossed midnight.
     /// </summary>
-    public async Task<IReadOnlyList<FlatRow>> Expected()
+    public DateOnly DayOf(NationalTotals national, string locationId)
     {
+        var day = national.Regions.SelectMany(r => r.Locations).FirstOrDefault(l => l.LocationId == locationId)?.UsableOn ?? Day;
+        Assert.InRange(day.DayNumber, Day.DayNumber, Day.DayNumber + 1);
+        return day;
+    }
+
+    /// <summary>
+    /// What the national totals must be: computed here from the locations' stock with the domain's own coverage
+    /// rules (UsableStock), independently of the aggregation code, each location's usable stock on the day it published
+    /// as <paramref name="national"/> says (<see cref="DayOf"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<FlatRow>> Expected(NationalTotals national)
+    {
+        var days = Locations.Keys.ToDictionary(id => id, id => DayOf(national, id));
         var lines = (await Views()).SelectMany(v => v.Items.Select(s => (Location: Locations[v.LocationId], Stock: s))).ToList();
         string GroupKey(string item) => Items[item].SubstitutionGroup is { Length: > 0 } g ? g : item;
         FlatRow Sum(string region, string hcr, CoverageSubject subject, string key, IEnumerable<(Location Location, ItemStock Stock)> g)
         {
             var list = g.ToList();
             return new FlatRow(region, hcr, subject, key, list.Sum(x => x.Stock.OnHand), list.Sum(x => x.Stock.Reserved),
-                list.Sum(x => x.Stock.Quarantined), list.Sum(x => x.Stock.Available), list.Sum(x => UsableStock.Of(x.Stock, Today).Usable),
+                list.Sum(x => x.Stock.Quarantined), list.Sum(x => x.Stock.Available), list.Sum(x => UsableStock.Of(x.Stock, days[x.Location.Id]).Usable),
                 list.Sum(x => Math.Max(0, x.Stock.AverageDailyConsumption)), list.Select(x => x.Location.Id).Distinct().Count(),
                 list.Where(x => x.Stock.Discrepancy > 0).Select(x => x.Location.Id).Distinct().Count());
         }
@@ -149,19 +164,27 @@ public sealed class AggregationScenario(ClusterFixture fixture)
         return FlatRow.Order(items.Concat(groups));
     }
 
-    /// <summary>Coverage cells from the locations' stock, as the server builds them today (fan-out), for cross-checks.</summary>
-    public async Task<IReadOnlyList<CoverageCell>> Cells() =>
-        (await Views()).SelectMany(v => v.Items.Select(s => CoverageCell.Of(Locations[v.LocationId], Items[s.ItemId], s, Today, stale: false))).ToList();
+    /// <summary>
+    /// Coverage cells from the locations' stock, as the server builds them today (fan-out), for cross-checks: on the day
+    /// each location published as <paramref name="national"/> says (<see cref="DayOf"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<CoverageCell>> Cells(NationalTotals national) =>
+        (await Views()).SelectMany(v => v.Items.Select(s =>
+            CoverageCell.Of(Locations[v.LocationId], Items[s.ItemId], s, DayOf(national, v.LocationId), stale: false))).ToList();
 
     public async Task<NationalTotals> National() => (await Nation.GetTotals(Filter.AsImmutable())).Value;
 
-    /// <summary>Polls the national totals until they equal <paramref name="expected"/>, within a bounded time.</summary>
-    public async Task<NationalTotals> Converge(IReadOnlyList<FlatRow> expected, TimeSpan? within = null)
+    /// <summary>
+    /// Polls the national totals until they equal what <see cref="Expected"/> makes of the locations' current stock, within
+    /// a bounded time (expected anew at each poll: the days the locations published on are known only from the totals).
+    /// </summary>
+    public async Task<NationalTotals> Converge(TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
         while (true)
         {
             var national = await National();
+            var expected = await Expected(national);
             var actual = FlatRow.Of(national);
             if (actual.SequenceEqual(expected)) return national;
             if (DateTime.UtcNow > deadline)

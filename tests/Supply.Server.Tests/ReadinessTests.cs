@@ -11,11 +11,13 @@ public sealed class ReadinessTests : IAsyncLifetime
 {
     private SupplyServer _server = null!;
     private string _loc12 = "", _loc12b = "", _loc14 = "";
-    private static readonly string Today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
-    private static string InDays(int days) => DateTimeOffset.UtcNow.AddDays(days).ToString("yyyy-MM-dd");
+    // Lots are dated from the day of setup; the server computes its day when asked, which may be the next one.
+    private DateOnly _setupDay;
+    private string InDays(int days) => _setupDay.AddDays(days).ToString("yyyy-MM-dd");
 
     public async Task InitializeAsync()
     {
+        _setupDay = DateOnly.FromDateTime(DateTime.UtcNow);
         _server = await SupplyServer.StartAsync(null, "--Supply:Readiness:RecordEvery=00:00:01");
         var ids = await RegisterAsync(_server, ("12", LocationKind.Hospital), ("12", LocationKind.Pharmacy), ("14", LocationKind.Hospital));
         (_loc12, _loc12b, _loc14) = (ids[0], ids[1], ids[2]);
@@ -59,11 +61,15 @@ public sealed class ReadinessTests : IAsyncLifetime
         var wave = await Converge.UntilAsync(async () => await new CoverageRpc.CoverageClient(_server.Channel).GetExpiryWaveAsync(request),
             r => r.Rows.Count == 1 && r.Rows[0].Locations == 2);
         var row = wave.Rows.Single();
-        Assert.Equal((Today, 4, "12"), (wave.Start, wave.Weeks, row.Area));
+        // The wave starts on the server's day: the day of setup, or the next if the test crossed midnight.
+        var shift = DateOnly.ParseExact(wave.Start, "yyyy-MM-dd").DayNumber - _setupDay.DayNumber;
+        Assert.InRange(shift, 0, 1);
+        Assert.Equal((4, "12"), (wave.Weeks, row.Area));
         // Week 0: 30 + 10 of RECALL-1 (day 5); week 2: 70 of P-2 (day 20).
         Assert.Equal([40L, 0, 70, 0], row.Expiring);
         // Location 1 at 2 a day: 10 of the 30 used by day 5 (20 wasted), 30 more of P-2 by day 20 (40 wasted); location 2 at 1 a day: 5 wasted.
-        Assert.Equal(65, row.WastedUnlessMoved);
+        // A day later RECALL-1 is a day nearer: 2 more wasted at location 1 (P-2 still 40) and 1 more at location 2.
+        Assert.Equal(65 + 3 * shift, row.WastedUnlessMoved);
 
         using var channel = _server.ChannelAs(AccessMatrixTests.Tokens["reader-12"]);
         var refused = await Assert.ThrowsAsync<RpcException>(() =>
@@ -131,13 +137,18 @@ public sealed class ReadinessTests : IAsyncLifetime
             Targets = { new ReadinessTarget { Key = Paracetamol, Days = 30, Level = CoverageLevel.Region } },
         });
         var request = new GetComplianceHistoryRequest { Level = CoverageLevel.Region, Areas = { "12", "14" } };
-        var before = await Converge.UntilAsync(async () => await client.GetComplianceHistoryAsync(request),
-            r => r.Days.Count(d => d.Day == Today) == 2 && r.Days.All(d => d.TargetUnits > 0));
-        Assert.Equal(["12", "14"], before.Days.Where(d => d.Day == Today).Select(d => d.Area));
+        // The server records under its own day: read the day at each poll (a wait across midnight finds the new day's record).
+        var today = "";
+        var before = await Converge.UntilAsync(async () => await client.GetComplianceHistoryAsync(request), r =>
+        {
+            today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd");
+            return r.Days.Count(d => d.Day == today) == 2 && r.Days.All(d => d.TargetUnits > 0);
+        });
+        Assert.Equal(["12", "14"], before.Days.Where(d => d.Day == today).Select(d => d.Area));
 
         await _server.RestartAsync();
         var after = await new ReadinessRpc.ReadinessClient(_server.Channel).GetComplianceHistoryAsync(request);
-        Assert.Contains(after.Days, d => d.Day == Today && d.Area == "12" && d.TargetUnits > 0);
+        Assert.Contains(after.Days, d => d.Day == today && d.Area == "12" && d.TargetUnits > 0);
         Assert.True((await new ReadinessRpc.ReadinessClient(_server.Channel).ListReadinessTargetsAsync(new ListReadinessTargetsRequest())).Targets.Count == 1);
     }
 }

@@ -37,6 +37,11 @@ public sealed class ShortageProjectionTests : IAsyncLifetime
 
     private static string Day(int fromToday) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(fromToday).ToString("yyyy-MM-dd");
 
+    // Stock-out dates count from the projection's own start (the server's day), which may be a day after the test's.
+    private static DateOnly Start(Projection p) => DateOnly.ParseExact(p.Start, "yyyy-MM-dd");
+    private static string On(Projection p, int days) => Start(p).AddDays(days).ToString("yyyy-MM-dd");
+    private static int DaysUntil(Projection p, string day) => DateOnly.ParseExact(day, "yyyy-MM-dd").DayNumber - Start(p).DayNumber;
+
     private Task Publish(string from, string to, string supplier = "") => Notices.PublishShortageNoticeAsync(new ShortageNotice
     {
         Id = "restnotering-ffp2", ItemId = Ffp2, From = from, To = to, Source = "lakemedelsverket", Reason = "production stop",
@@ -44,14 +49,16 @@ public sealed class ShortageProjectionTests : IAsyncLifetime
     }).ResponseAsync;
 
     /// <summary>The region's projection once both reports have reached the nation (bounded wait: the aggregation path is asynchronous).</summary>
-    private async Task<Projection> Region13(int expectedDays)
+    private Task<Projection> Region13(int expectedDays) => Region13(_ => expectedDays);
+
+    private async Task<Projection> Region13(Func<Projection, int> expectedDays)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var reply = await Client.GetProjectionAsync(new GetProjectionRequest { Level = CoverageLevel.Region, Key = Ffp2 });
             var row = reply.Projections.SingleOrDefault(p => p.Area == "13");
-            if ((row is not null && row.Usable == 150 && row.AtCurrent.DaysOfSupply == expectedDays) || DateTime.UtcNow > deadline)
+            if ((row is not null && row.Usable == 150 && row.AtCurrent.DaysOfSupply == expectedDays(row)) || DateTime.UtcNow > deadline)
                 return row ?? throw new InvalidOperationException("no row for region 13");
             await Task.Delay(100);
         }
@@ -61,12 +68,12 @@ public sealed class ShortageProjectionTests : IAsyncLifetime
     public async Task A_notice_lowers_the_projection_while_it_is_active_and_it_returns_when_the_notice_is_over()
     {
         var before = await Region13(15);
-        Assert.Equal((150L, 15, Day(15)), (before.Usable, before.AtCurrent.DaysOfSupply, before.AtCurrent.StockoutOn));
+        Assert.Equal((150L, 15, On(before, 15)), (before.Usable, before.AtCurrent.DaysOfSupply, before.AtCurrent.StockoutOn));
 
         await Publish(Day(0), Day(30));
         var during = await Region13(5);
         // The supplier may release ⌊100 × 0.05⌋ = 5 of the 10 needed on day 5: out then, the same units held.
-        Assert.Equal((150L, 5, Day(5)), (during.Usable, during.AtCurrent.DaysOfSupply, during.AtCurrent.StockoutOn));
+        Assert.Equal((150L, 5, On(during, 5)), (during.Usable, during.AtCurrent.DaysOfSupply, during.AtCurrent.StockoutOn));
         var nation = (await Client.GetProjectionAsync(new GetProjectionRequest { Level = CoverageLevel.Nation, Key = Ffp2 })).Projections.Single();
         Assert.Equal(5, nation.AtCurrent.DaysOfSupply);
         var shortfalls = await Client.ListShortfallsAsync(new ListShortfallsRequest { Level = CoverageLevel.Region, ThresholdDays = 10, Projected = true });
@@ -77,7 +84,7 @@ public sealed class ShortageProjectionTests : IAsyncLifetime
         // The same notice id again, with a period that ended yesterday: expired, so the projection is back.
         await Publish(Day(-10), Day(-1));
         var after = await Region13(15);
-        Assert.Equal((15, Day(15)), (after.AtCurrent.DaysOfSupply, after.AtCurrent.StockoutOn));
+        Assert.Equal((15, On(after, 15)), (after.AtCurrent.DaysOfSupply, after.AtCurrent.StockoutOn));
         Assert.Empty((await Client.ListShortfallsAsync(new ListShortfallsRequest { Level = CoverageLevel.Region, ThresholdDays = 10, Projected = true })).Shortfalls);
     }
 
@@ -92,9 +99,12 @@ public sealed class ShortageProjectionTests : IAsyncLifetime
         await Publish(Day(20), Day(30));
         Assert.Equal(15, (await Region13(15)).AtCurrent.DaysOfSupply);
 
-        // Starting on day 10, while the supplier's stock is still being drawn (days 5-14): out on day 10.
-        await Publish(Day(10), Day(30), supplier: Supplier);
-        var late = await Region13(10);
-        Assert.Equal((10, Day(10)), (late.AtCurrent.DaysOfSupply, late.AtCurrent.StockoutOn));
+        // Starting on day 10, while the supplier's stock is still being drawn (days 5-14): out on day 10 (day 9 of a
+        // projection that starts a day later, past midnight).
+        var from = Day(10);
+        await Publish(from, Day(30), supplier: Supplier);
+        var late = await Region13(p => DaysUntil(p, from));
+        Assert.InRange(DaysUntil(late, from), 9, 10);
+        Assert.Equal((DaysUntil(late, from), from), (late.AtCurrent.DaysOfSupply, late.AtCurrent.StockoutOn));
     }
 }

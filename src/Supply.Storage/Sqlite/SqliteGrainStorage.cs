@@ -277,12 +277,13 @@ public sealed class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IS
         // with the binary serializer: states are written whole on every report, and an exact-size copy of each was a
         // tenth of the bytes a national load allocated (benchmarks/README.md). The buffer goes back once the op completes:
         // from then on the writer no longer reads it.
-        using var buffer = new ArrayPoolBufferWriter<byte>(SerializeBufferSize);
+        var binary = _serializer as BinaryGrainStorageSerializer;
+        using var buffer = binary is null ? null : new ArrayPoolBufferWriter<byte>(SerializeBufferSize);
         ReadOnlyMemory<byte> data;
-        if (_serializer is BinaryGrainStorageSerializer binary)
+        if (binary is not null)
         {
-            binary.Serialize(grainState.State, buffer);
-            data = buffer.WrittenMemory;
+            binary.Serialize(grainState.State, buffer!);
+            data = buffer!.WrittenMemory;
         }
         else data = _serializer.Serialize(grainState.State).ToMemory();
         var op = new PendingOp(OpKind.Write, grainId.ToString(), stateName, grainState.ETag, NewEtag(), data);
